@@ -1,0 +1,2 @@
+export type { ClientInfo, TrustProxy } from './client-info.js'
+export { type ClientResolver, type ClientResolverOptions, createClientResolver } from './resolve-client.js'

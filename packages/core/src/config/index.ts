@@ -1,0 +1,1 @@
+export { configError, parseOptions } from './parse-options.js'

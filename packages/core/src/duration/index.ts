@@ -1,0 +1,1 @@
+export { type Duration, parseDuration } from './parse-duration.js'

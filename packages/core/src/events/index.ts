@@ -1,0 +1,7 @@
+export type {
+  EventSink,
+  RequestCompletedEvent,
+  RequestErrorEvent,
+  SecurityEvent,
+  Verdict,
+} from './security-event.js'

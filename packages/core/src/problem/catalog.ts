@@ -1,0 +1,32 @@
+import { type Problem, problemTypePrefix } from './problem.js'
+
+/**
+ * Every reason @sec denies a request for, with its status and title. The `type` of the problem
+ * is `urn:sec:problem:<reason>`; both are stable across releases.
+ */
+export const problemCatalog = {
+  'https-redirect': { status: 308, title: 'HTTPS Required' },
+  'https-required': { status: 403, title: 'HTTPS Required' },
+  'credentials-in-url': { status: 400, title: 'Credentials In URL' },
+  'cors-denied': { status: 403, title: 'CORS Request Denied' },
+  'body-too-large': { status: 413, title: 'Content Too Large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
+  'invalid-utf8': { status: 400, title: 'Invalid UTF-8' },
+  'malformed-json': { status: 400, title: 'Malformed JSON' },
+  'forbidden-json-key': { status: 400, title: 'Forbidden JSON Key' },
+  'json-too-complex': { status: 400, title: 'JSON Too Complex' },
+  'validation-failed': { status: 400, title: 'Validation Failed' },
+  'internal-error': { status: 500, title: 'Internal Server Error' },
+} as const satisfies Readonly<Record<string, { status: number; title: string }>>
+
+/** A reason from {@link problemCatalog}. */
+export type ProblemReason = keyof typeof problemCatalog
+
+/** Builds the problem for a catalogued reason, with optional detail and safe extensions. */
+export function catalogProblem(
+  reason: ProblemReason,
+  extra?: { readonly detail?: string; readonly [extension: string]: unknown },
+): Problem {
+  const entry = problemCatalog[reason]
+  return { ...extra, type: problemTypePrefix + reason, title: entry.title, status: entry.status }
+}

@@ -1,1 +1,3 @@
-export {}
+export type { CorsOrigin } from './allowed-origins.js'
+export { cors } from './cors-guard.js'
+export type { CorsOptions } from './cors-options.js'

@@ -1,1 +1,2 @@
-export {}
+export type { HstsOptions } from './hsts.js'
+export { type HttpsOptions, https } from './https-guard.js'

@@ -14,6 +14,7 @@ export const problemCatalog = {
   'invalid-utf8': { status: 400, title: 'Invalid UTF-8' },
   'malformed-json': { status: 400, title: 'Malformed JSON' },
   'forbidden-json-key': { status: 400, title: 'Forbidden JSON Key' },
+  'duplicate-json-key': { status: 400, title: 'Duplicate JSON Key' },
   'json-too-complex': { status: 400, title: 'JSON Too Complex' },
   'validation-failed': { status: 400, title: 'Validation Failed' },
   'internal-error': { status: 500, title: 'Internal Server Error' },

@@ -1,1 +1,2 @@
-export {}
+export { defaultCredentialParams } from './credential-params.js'
+export { type NoCredentialsInUrlOptions, noCredentialsInUrl } from './no-credentials-in-url.js'

@@ -1,0 +1,49 @@
+import type { Server } from 'node:http'
+import express from 'express'
+import {
+  type ConformanceServer,
+  type ConformanceVariant,
+  createConformanceApp,
+  runConformanceSuite,
+} from '@sec/testkit'
+import { secure } from './index.js'
+
+/** The conformance app on Express 5, listening on an ephemeral port of 127.0.0.1. */
+export async function startExpressConformanceServer(variant: ConformanceVariant): Promise<ConformanceServer> {
+  const { security, routes, handlers } = createConformanceApp(variant)
+  const app = express()
+  // Only the listed paths exist: no /HEALTH, no /health/.
+  app.set('case sensitive routing', true)
+  app.set('strict routing', true)
+  app.use(secure(security))
+  app.get('/health', (_req, res) => {
+    res.json(handlers.health())
+  })
+  app.get('/v1/whoami', (req, res) => {
+    res.json(handlers.whoami(req.security))
+  })
+  app.post('/v1/notes', secure.route(...routes.createNote), (req, res) => {
+    res.status(201).json(handlers.createNote(req.security))
+  })
+  app.get('/v1/notes/:id', secure.route(...routes.getNote), (req, res) => {
+    res.json(handlers.getNote(req.security, req.params.id))
+  })
+  app.get('/v1/boom', () => handlers.boom())
+  app.use(secure.notFound())
+  app.use(secure.errorHandler())
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+  })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+runConformanceSuite('express', startExpressConformanceServer)

@@ -1,0 +1,38 @@
+import { type Outcome, SecError, type Security } from '@sec/core'
+import type { Request } from 'express'
+
+declare global {
+  namespace Express {
+    interface Request {
+      /**
+       * What @sec decided for this request: the resolved client, the principal, validated input
+       * (`req.security.body`), facts. Set by `secure(security)`; read it in handlers.
+       */
+      security: Outcome
+    }
+  }
+}
+
+/** Shared across copies of this package (ESM and CJS builds) so a lookup never misses. */
+const securityKey = Symbol.for('@sec/express.security')
+
+type WithSecurity = { [securityKey]?: Security }
+
+/** Remembers which `Security` protected the request, for route guards and the error handlers. */
+export function mountSecurity(req: Request, security: Security, outcome: Outcome): void {
+  req.security = outcome
+  ;(req as WithSecurity)[securityKey] = security
+}
+
+/** The `Security` that `secure()` ran with, or `undefined` when it did not run for this request. */
+export function mountedSecurity(req: object): Security | undefined {
+  return (req as WithSecurity)[securityKey]
+}
+
+/** The error for a piece of the adapter used without `secure(security)` in front of it. */
+export function notMounted(what: string): SecError {
+  return new SecError(
+    'SEC_NOT_MOUNTED',
+    `${what} needs secure(security) to run first: add app.use(secure(security)) before your routes.`,
+  )
+}

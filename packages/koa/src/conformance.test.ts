@@ -1,0 +1,78 @@
+import type { Server } from 'node:http'
+import Koa from 'koa'
+import {
+  type ConformanceServer,
+  type ConformanceVariant,
+  createConformanceApp,
+  runConformanceSuite,
+} from '@sec/testkit'
+import { secure } from './index.js'
+import { testRouter } from './testing/router.js'
+
+/** The conformance app on Koa 3, listening on an ephemeral port of 127.0.0.1. */
+export async function startKoaConformanceServer(variant: ConformanceVariant): Promise<ConformanceServer> {
+  const { security, routes, handlers } = createConformanceApp(variant)
+  const app = new Koa()
+  // The suite provokes 500s on purpose; their stacks would only clutter the test output.
+  app.silent = true
+  app.use(secure(security))
+  app.use(
+    testRouter([
+      {
+        method: 'GET',
+        path: '/health',
+        handlers: [
+          (ctx) => {
+            ctx.body = handlers.health()
+          },
+        ],
+      },
+      {
+        method: 'GET',
+        path: '/v1/whoami',
+        handlers: [
+          (ctx) => {
+            ctx.body = handlers.whoami(ctx.state.security)
+          },
+        ],
+      },
+      {
+        method: 'POST',
+        path: '/v1/notes',
+        handlers: [
+          secure.route(...routes.createNote),
+          (ctx) => {
+            ctx.status = 201
+            ctx.body = handlers.createNote(ctx.state.security)
+          },
+        ],
+      },
+      {
+        method: 'GET',
+        path: '/v1/notes/:id',
+        handlers: [
+          secure.route(...routes.getNote),
+          (ctx) => {
+            ctx.body = handlers.getNote(ctx.state.security, ctx.params.id)
+          },
+        ],
+      },
+      { method: 'GET', path: '/v1/boom', handlers: [() => handlers.boom()] },
+    ]),
+  )
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+  })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+runConformanceSuite('koa', startKoaConformanceServer)

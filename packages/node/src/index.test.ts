@@ -1,0 +1,18 @@
+import { expect, it } from 'vitest'
+
+it('exports exactly the public API', async () => {
+  expect(Object.keys(await import('./index.js')).sort()).toMatchInlineSnapshot(`
+    [
+      "applyEarlyHeaders",
+      "applyErrorHeaders",
+      "applyOutcomeHeaders",
+      "clientClosedStatus",
+      "fromNodeRequest",
+      "readNodeBody",
+      "reportFinish",
+      "sendResponse",
+      "setResponseHeaders",
+      "stringParams",
+    ]
+  `)
+})

@@ -1,0 +1,47 @@
+import type { ServerResponse } from 'node:http'
+
+function hasToken(list: string, token: string): boolean {
+  for (const item of list.split(',')) {
+    const trimmed = item.trim()
+    if (trimmed === '*' || trimmed.toLowerCase() === token.toLowerCase()) return true
+  }
+  return false
+}
+
+/** Adds `Vary` tokens to those already set (by compression or another middleware), once each. */
+function mergeVary(res: ServerResponse, value: string): void {
+  const current = res.getHeader('vary')
+  if (current === undefined) {
+    res.setHeader('vary', value)
+    return
+  }
+  let merged = String(current)
+  for (const item of value.split(',')) {
+    const token = item.trim()
+    if (token !== '' && !hasToken(merged, token)) merged = `${merged}, ${token}`
+  }
+  res.setHeader('vary', merged)
+}
+
+/** Adds cookies to those already set, skipping any already there, so applying twice is harmless. */
+function mergeSetCookie(res: ServerResponse, cookies: readonly string[]): void {
+  const current = res.getHeader('set-cookie')
+  const existing = current === undefined ? [] : Array.isArray(current) ? current : [String(current)]
+  const added = cookies.filter((cookie) => !existing.includes(cookie))
+  if (added.length > 0) res.setHeader('set-cookie', [...existing, ...added])
+}
+
+/**
+ * Sets every header of a Web `Headers` on a Node.js response. `Vary` is merged with the value
+ * already there and each `Set-Cookie` is kept as its own line; any other header replaces the one
+ * already set. Setting the same headers twice changes nothing.
+ */
+export function setResponseHeaders(res: ServerResponse, headers: Headers): void {
+  let cookies = false
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') cookies = true
+    else if (name === 'vary') mergeVary(res, value)
+    else res.setHeader(name, value)
+  }
+  if (cookies) mergeSetCookie(res, headers.getSetCookie())
+}

@@ -1,0 +1,18 @@
+import { expect, it } from 'vitest'
+import * as testkit from './index.js'
+
+it('exports exactly the documented API', () => {
+  expect(Object.keys(testkit).sort()).toEqual([
+    'NoteParamsSchema',
+    'NoteSchema',
+    'boomSecret',
+    'conformanceCaseGroups',
+    'createConformanceApp',
+    'ignoredHeaders',
+    'normalizeResponse',
+    'runConformanceSuite',
+    'securityHeaderStatuses',
+    'securityHeaders',
+    'sendRequest',
+  ])
+})

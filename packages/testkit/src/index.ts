@@ -1,0 +1,30 @@
+/**
+ * The @sec adapter conformance suite: one framework-neutral app, one set of exact expectations,
+ * run by every adapter against a real server.
+ *
+ * @packageDocumentation
+ */
+export {
+  boomSecret,
+  type ConformanceApp,
+  type ConformanceHandlers,
+  type ConformanceVariant,
+  createConformanceApp,
+} from './app/conformance-app.js'
+export { type Note, NoteParamsSchema, NoteSchema } from './app/note-schema.js'
+export {
+  type ConformanceRequest,
+  type ConformanceResponse,
+  type HeaderLines,
+  sendRequest,
+} from './client/send-request.js'
+export type { CaseGroup, ConformanceCase } from './suite/conformance-case.js'
+export { type HeaderMap, securityHeaders } from './suite/expected.js'
+export { ignoredHeaders, type NormalizedResponse, normalizeResponse } from './suite/normalize-response.js'
+export {
+  type ConformanceServer,
+  conformanceCaseGroups,
+  runConformanceSuite,
+  type StartConformanceServer,
+  securityHeaderStatuses,
+} from './suite/run-conformance-suite.js'

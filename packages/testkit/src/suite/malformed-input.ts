@@ -1,0 +1,122 @@
+import fc from 'fast-check'
+import type { ConformanceRequest } from '../client/send-request.js'
+
+/** Characters Node's HTTP parser takes in a request target; others never reach a framework. */
+const targetChars = fc.constantFrom(
+  ...'abcXYZ019-._~!$&\'()*+,;=:@/?#[]{}|\\^`"<>'.split(''),
+  '%',
+  '%00',
+  '%2F',
+  '%2e%2E',
+  '%C3%28',
+  '%FF',
+  '%ZZ',
+  '%u0041',
+)
+
+/** Characters a header value may carry on the wire: tab, visible ASCII, space and obs-text. */
+const headerChar = fc.oneof(
+  fc.integer({ min: 0x20, max: 0x7e }),
+  fc.constant(0x09),
+  fc.integer({ min: 0x80, max: 0xff }),
+)
+const headerValue = fc.array(headerChar, { maxLength: 60 }).map((codes) => String.fromCharCode(...codes))
+
+const headerNames = [
+  'Origin',
+  'X-Forwarded-For',
+  'X-Forwarded-Proto',
+  'X-Forwarded-Host',
+  'Forwarded',
+  'Host',
+  'Content-Type',
+  'Access-Control-Request-Method',
+  'Access-Control-Request-Headers',
+  'Authorization',
+  'Accept',
+  'Cookie',
+] as const
+
+const headerLine = fc.tuple(
+  fc.constantFrom(...headerNames),
+  fc.oneof(
+    headerValue,
+    fc.constantFrom(
+      'https://app.example.com',
+      'null',
+      'application/json',
+      'application/json; charset=utf-16',
+      'https',
+      'http',
+      '127.0.0.1',
+      '::1',
+      'unknown',
+      'for=_hidden;proto=https',
+      'POST',
+      '',
+    ),
+  ),
+)
+
+const segment = fc.array(targetChars, { minLength: 1, maxLength: 20 }).map((parts) => parts.join(''))
+
+/** Method and path, weighted towards the routes that parse input. */
+const routes = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(['POST', '/v1/notes'] as const) },
+  { weight: 2, arbitrary: segment.map((id) => ['GET', `/v1/notes/${id}`] as const) },
+  { weight: 2, arbitrary: fc.constantFrom(['GET', '/v1/whoami'] as const, ['GET', '/health'] as const) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(
+      fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+      fc.oneof(
+        fc.constantFrom('/', '/v1/notes', '/v1/notes/n_known', '/v1/whoami'),
+        segment.map((path) => `/${path}`),
+      ),
+    ),
+  },
+)
+
+const query = fc.oneof(
+  fc.constant(''),
+  fc.array(targetChars, { maxLength: 30 }).map((parts) => `?${parts.join('')}`),
+  fc.constantFrom('?access_token=x', '?__proto__[a]=1', '?a=1&a=2', '?=', '?&&', '?%'),
+)
+
+const bodies = fc.oneof(
+  fc.constant(undefined),
+  fc.uint8Array({ maxLength: 512 }),
+  fc.string({ maxLength: 512 }),
+  fc.json({ maxDepth: 4 }),
+  fc
+    .record({
+      title: fc.string({ maxLength: 250 }),
+      body: fc.string({ maxLength: 50 }),
+      extra: fc.anything(),
+    })
+    .map((value) => JSON.stringify(value) ?? ''),
+)
+
+/** Requests the server must answer with a status below 500, and with a problem body when it refuses. */
+export const malformedRequests: fc.Arbitrary<ConformanceRequest> = fc
+  .record({
+    route: routes,
+    query,
+    json: fc.boolean(),
+    headers: fc.array(headerLine, { maxLength: 6 }),
+    body: bodies,
+    chunked: fc.boolean(),
+  })
+  .map(({ route: [method, path], query, json, headers, body, chunked }): ConformanceRequest => {
+    const lines: [string, string][] = headers.some(([name]) => name === 'Host')
+      ? []
+      : [['Host', 'api.example.com']]
+    if (json) lines.push(['Content-Type', 'application/json'])
+    lines.push(...headers)
+    return {
+      method,
+      target: `${path}${query}`,
+      headers: lines,
+      ...(body !== undefined && { body, chunked }),
+    }
+  })

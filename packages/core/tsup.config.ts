@@ -14,6 +14,7 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
   clean: true,
+  splitting: true,
   sourcemap: true,
   target: 'node20',
 })

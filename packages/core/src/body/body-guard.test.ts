@@ -400,9 +400,11 @@ describe('body()', () => {
         .filter((value) => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(value)))
       await fc.assert(
         fc.asyncProperty(safe, async (value) => {
-          const outcome = await send(guard, JSON.stringify(value))
+          const text = JSON.stringify(value)
+          const outcome = await send(guard, text)
           expect(outcome.response).toBeUndefined()
-          expect(outcome.body).toEqual(value)
+          // Compared with JSON.parse's own result: JSON has no -0, so the generator's -0 comes back as 0.
+          expect(outcome.body).toEqual(JSON.parse(text))
         }),
         { numRuns: 200 },
       )

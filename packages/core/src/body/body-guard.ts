@@ -54,7 +54,7 @@ export function createBodyReader(where: string, options: BodyOptions | undefined
       return undefined
     }
     const header = ctx.request.headers.get('content-type')
-    // The media type is checked before reading, so a refused body is never read.
+    // A present media type is checked before reading, so a body refused for it is never read.
     const kind = header === null ? undefined : mediaKind(ctx, header)
     return ctx.body(limit).then((bytes) => {
       if (bytes.byteLength === 0) ctx.input.body = undefined

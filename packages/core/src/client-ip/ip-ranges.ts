@@ -5,7 +5,7 @@ import { formatIp, type IpAddress, parseBareIp } from './ip-address.js'
 /** Tells whether an address belongs to a set of ranges. */
 export type AddressMatcher = (address: IpAddress) => boolean
 
-/** The names a trust list may use, with their ranges (the same as Express's `trust proxy` names). */
+/** The names a trust list may use, with their ranges (Express's `trust proxy` names, plus `private`). */
 const namedRanges: Readonly<Record<string, readonly string[]>> = {
   loopback: ['127.0.0.0/8', '::1/128'],
   private: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],

@@ -27,7 +27,7 @@ describe('resolveCorsPolicy', () => {
 
   it.each<[NonNullable<CorsOptions['maxAge']>, string]>([
     [0, '0'],
-    [86_400, '86400'],
+    [86_400_000, '86400'],
     ['90s', '90'],
     ['10m', '600'],
     ['1d', '86400'],
@@ -135,9 +135,13 @@ describe('resolveCorsPolicy', () => {
     [
       'a negative maxAge',
       { origins: [app], maxAge: -1 },
-      'cors.maxAge: must be a whole, non-negative number of seconds',
+      'cors.maxAge: must be a finite, non-negative number of milliseconds',
     ],
-    ['a fractional maxAge', { origins: [app], maxAge: 1.5 }, 'cors.maxAge: must be a whole'],
+    [
+      'maxAge in seconds by mistake',
+      { origins: [app], maxAge: 600 },
+      "cors.maxAge: must be whole seconds; got 600. A number is milliseconds: write '10m' or 600000 for ten minutes.",
+    ],
     ['maxAge in milliseconds', { origins: [app], maxAge: '1500ms' }, 'cors.maxAge: must be whole seconds'],
     [
       'a malformed duration',

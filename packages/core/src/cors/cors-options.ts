@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { configError, parseOptions } from '../config/index.js'
-import { parseDuration } from '../duration/index.js'
+import { type Duration, parseDuration } from '../duration/index.js'
 import { isToken } from '../headers/http-syntax.js'
 import {
   type CorsOrigin,
@@ -56,12 +56,13 @@ export interface CorsOptions {
    */
   readonly exposedHeaders?: readonly string[]
   /**
-   * How long a browser may cache a preflight answer: seconds as a number, or a string such as
-   * `'10m'`, `'2h'`; whole seconds, at most 86400 (one day). Default: `600` (10 minutes). Browsers
-   * cap it themselves: Chromium at 7200 seconds, Firefox at 86400, so larger values only delay the
-   * moment a policy change reaches them and are refused.
+   * How long a browser may cache a preflight answer, as a {@link Duration} like every duration in
+   * @sec: a number of milliseconds or a string such as `'10m'`, `'2h'`. It must be whole seconds
+   * (the header's unit) and at most one day. Default: `'10m'` (sent as `600`). Browsers cap it
+   * themselves: Chromium at 7200 seconds, Firefox at 86400, so larger values only delay the moment
+   * a policy change reaches them and are refused.
    */
-  readonly maxAge?: number | `${number}${'s' | 'm' | 'h' | 'd'}`
+  readonly maxAge?: Duration
 }
 
 /** The options of `cors()`, turned once into what each request needs. */
@@ -109,7 +110,7 @@ const optionsSchema = v.strictObject({
   allowedHeaders: nameList,
   exposedHeaders: nameList,
   maxAge: v.optional(
-    v.union([v.number(), v.string()], "Expected seconds as a number or a duration such as '10m'"),
+    v.union([v.number(), v.string()], "Expected milliseconds as a number or a duration such as '10m'"),
   ),
 })
 
@@ -191,19 +192,17 @@ function resolveHeaderNames(names: readonly string[], option: string): string[] 
   return out
 }
 
-function resolveMaxAge(value: number | string | undefined): number {
+function resolveMaxAge(value: unknown): number {
   const path = 'cors.maxAge'
   if (value === undefined) return 600
-  let seconds: number
-  if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 0)
-      configError(path, `must be a whole, non-negative number of seconds; got ${value}.`)
-    seconds = value
-  } else {
-    const ms = parseDuration(path, value)
-    if (ms % 1000 !== 0) configError(path, `must be whole seconds; got ${JSON.stringify(value)}.`)
-    seconds = ms / 1000
+  const ms = parseDuration(path, value)
+  if (ms % 1000 !== 0) {
+    configError(
+      path,
+      `must be whole seconds; got ${JSON.stringify(value)}. A number is milliseconds: write '10m' or 600000 for ten minutes.`,
+    )
   }
+  const seconds = ms / 1000
   if (seconds > maxAgeLimit)
     configError(
       path,

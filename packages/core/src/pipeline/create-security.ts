@@ -201,7 +201,7 @@ export function createSecurity(options: SecurityOptions = {}): Security {
 
     async resume(outcome, route) {
       if (!(outcome instanceof RequestOutcome))
-        throw new TypeError('resume() takes an outcome returned by protect() of the same security instance.')
+        throw new TypeError('resume() takes an outcome returned by protect().')
       if (outcome.response !== undefined) return outcome
       if (route.params !== undefined) outcome.ctx.params = route.params
       return run(outcome, route.guards ?? [], [])

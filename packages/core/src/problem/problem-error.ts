@@ -5,7 +5,19 @@ import type { Problem } from './problem.js'
  * A request-time failure that already knows the problem to answer with (for example a body over
  * its limit). Guards may throw it; the pipeline turns it into a denial with that problem.
  */
+const brand = Symbol.for('@sec/core/SecProblemError')
+
 export class SecProblemError extends SecError {
+  /**
+   * Recognizes instances by a registered symbol rather than by prototype, so an error thrown by one
+   * copy of @sec/core (its CommonJS build, say) is still recognized by another (the ESM build).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true
+  }
+
+  /** The brand {@link SecProblemError}'s `instanceof` checks. */
+  readonly [brand] = true
   /** The problem to send. */
   readonly problem: Problem
   /** Extra response headers to send with it. */

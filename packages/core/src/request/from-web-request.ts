@@ -4,7 +4,7 @@ import type { RequestHeaders, SecurityRequest } from './security-request.js'
 /** What {@link fromWebRequest} needs besides the request itself. */
 export interface WebRequestContext {
   /** The connection's peer address, when the runtime exposes it. Default: `undefined`. */
-  readonly remoteAddress?: string
+  readonly remoteAddress?: string | undefined
   /**
    * Whether the connection is TLS. Default: whether the request URL's scheme is `https:`, which is
    * what the runtime (Next.js, Bun, Deno) reports for the connection it received.

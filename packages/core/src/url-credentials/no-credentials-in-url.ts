@@ -31,7 +31,7 @@ const detail =
  *
  * A name matches when it equals a listed name after URL-decoding and lower-casing, or when one
  * of its bracketed parts does (`user[password]`, `token[]`), as qs-style parsers read them. The
- * problem lists the matched names in `parameters`, as written in the list: never a value, never
+ * problem lists the matched names in `parameters`, lower-cased as in the list: never a value, never
  * the caller's own spelling. A target without `?` costs one `indexOf`.
  *
  * The client should treat a credential it sent this way as exposed and rotate it; the guard can

@@ -40,7 +40,7 @@ export interface ConformanceHandlers {
 export interface ConformanceApp {
   /**
    * App-wide guards: `https({ allowDirectLoopback: true })`, `headers('api')`,
-   * `cors({ origins: ['https://app.example.com'], credentials: true, maxAge: 600 })`, `noCredentialsInUrl()`.
+   * `cors({ origins: ['https://app.example.com'], credentials: true, maxAge: '10m' })`, `noCredentialsInUrl()`.
    */
   readonly security: Security
   /** Route guards: `createNote` for `POST /v1/notes`, `getNote` for `GET /v1/notes/:id`. */
@@ -69,7 +69,7 @@ export function createConformanceApp(variant: ConformanceVariant): ConformanceAp
     guards: [
       https({ allowDirectLoopback: true }),
       headers('api'),
-      cors({ origins: ['https://app.example.com'], credentials: true, maxAge: 600 }),
+      cors({ origins: ['https://app.example.com'], credentials: true, maxAge: '10m' }),
       noCredentialsInUrl(),
     ],
   })

@@ -1,11 +1,11 @@
 import type { Server } from 'node:http'
-import express from 'express'
 import {
   type ConformanceServer,
   type ConformanceVariant,
   createConformanceApp,
   runConformanceSuite,
 } from '@sec/testkit'
+import express from 'express'
 import { secure } from './index.js'
 
 /** The conformance app on Express 5, listening on an ephemeral port of 127.0.0.1. */

@@ -3,13 +3,26 @@
  *
  * @packageDocumentation
  */
-import type { Guard, Security } from '@sec/core'
+import type { Guard, Outcome, Security } from '@sec/core'
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import { secureErrorHandler, secureNotFound } from './error-handlers.js'
 import { type SecureRouteHandler, secureRoute } from './route.js'
 import { secureApp } from './secure.js'
 
 export type { SecureRouteHandler } from './route.js'
+
+// Declared here, in the entry module, so the bundled type declarations keep it.
+declare global {
+  namespace Express {
+    interface Request {
+      /**
+       * What @sec decided for this request: the resolved client, the principal, validated input
+       * (`req.security.body`), facts. Set by `secure(security)`; read it in handlers.
+       */
+      security: Outcome
+    }
+  }
+}
 
 /** The shape of {@link secure}: the app-wide middleware factory and its route and error companions. */
 export interface Secure {

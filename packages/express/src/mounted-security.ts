@@ -1,18 +1,6 @@
 import { type Outcome, SecError, type Security } from '@sec/core'
 import type { Request } from 'express'
 
-declare global {
-  namespace Express {
-    interface Request {
-      /**
-       * What @sec decided for this request: the resolved client, the principal, validated input
-       * (`req.security.body`), facts. Set by `secure(security)`; read it in handlers.
-       */
-      security: Outcome
-    }
-  }
-}
-
 /** Shared across copies of this package (ESM and CJS builds) so a lookup never misses. */
 const securityKey = Symbol.for('@sec/express.security')
 

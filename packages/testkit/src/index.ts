@@ -20,9 +20,15 @@ export {
 } from './client/send-request.js'
 export type { CaseGroup, ConformanceCase } from './suite/conformance-case.js'
 export { type HeaderMap, securityHeaders } from './suite/expected.js'
-export { ignoredHeaders, type NormalizedResponse, normalizeResponse } from './suite/normalize-response.js'
+export {
+  ignoredHeaders,
+  type NormalizedResponse,
+  type NormalizeOptions,
+  normalizeResponse,
+} from './suite/normalize-response.js'
 export {
   type ConformanceServer,
+  type ConformanceSuiteOptions,
   conformanceCaseGroups,
   runConformanceSuite,
   type StartConformanceServer,

@@ -36,4 +36,18 @@ describe('normalizeResponse', () => {
       body('0f8e6f0c-5b8a-1d6e-9a1b-2c3d4e5f6a7b'),
     )
   })
+
+  it('removes only the framework Vary tokens it is given, and drops an emptied Vary', () => {
+    const headers = { vary: 'RSC, Next-Router-State-Tree, Origin' }
+    const response = { status: 200, headers, rawHeaders: [], body: '' }
+    expect(
+      normalizeResponse(response, { frameworkVaryTokens: ['rsc', 'next-router-state-tree'] }).headers,
+    ).toEqual({
+      vary: 'Origin',
+    })
+    expect(
+      normalizeResponse({ ...response, headers: { vary: 'rsc' } }, { frameworkVaryTokens: ['RSC'] }).headers,
+    ).toEqual({})
+    expect(normalizeResponse(response).headers).toEqual(headers)
+  })
 })

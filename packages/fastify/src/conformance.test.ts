@@ -1,0 +1,4 @@
+import { runConformanceSuite } from '@sec/testkit'
+import { startFastifyConformanceServer } from './testing/conformance-server.js'
+
+runConformanceSuite('fastify', startFastifyConformanceServer)

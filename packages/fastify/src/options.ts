@@ -1,0 +1,98 @@
+import { type Guard, SecConfigError, type Security } from '@sec/core'
+
+/** The Fastify hook the guards run in. */
+export type SecHook = 'onRequest' | 'preHandler'
+
+/** Options of the `@sec/fastify` plugin. */
+export interface SecFastifyOptions {
+  /** The security pipeline, from `createSecurity()`. Required. */
+  readonly security: Security
+  /**
+   * The hook the guards run in. Default: `'onRequest'`.
+   *
+   * - `'onRequest'`: before Fastify parses the body, so a denied request costs no parsing and guards
+   *   read the raw body first; the plugin then replays the bytes they read to Fastify's parsers.
+   * - `'preHandler'`: after parsing, schema validation and your own `onRequest`/`preValidation`
+   *   hooks (for example an authentication plugin). Guards that read the body then see the bytes
+   *   Fastify's parser read, up to the route's `bodyLimit`.
+   */
+  readonly hook?: SecHook
+}
+
+/** Options after checking. */
+export interface CheckedOptions {
+  readonly security: Security
+  readonly hook: SecHook
+}
+
+/** Options Fastify's `register()` itself understands and passes on to every plugin. */
+const registerOptions = new Set(['prefix', 'logLevel', 'logSerializers'])
+
+const where = 'secFastify'
+
+function isSecurity(value: unknown): value is Security {
+  const candidate = value as Partial<Security> | null
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.protect === 'function' &&
+    typeof candidate.errorResponse === 'function' &&
+    typeof candidate.statusResponse === 'function'
+  )
+}
+
+/** Checks the plugin's options once, at registration; a bad one throws a `SecConfigError` naming it. */
+export function checkOptions(options: unknown): CheckedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new SecConfigError(where, 'Pass the options object: app.register(secFastify, { security }).')
+  }
+  for (const name of Object.keys(options)) {
+    if (name !== 'security' && name !== 'hook' && !registerOptions.has(name)) {
+      throw new SecConfigError(
+        `${where}.${name}`,
+        'is not a known option. Remove it or check its spelling against the documentation.',
+      )
+    }
+  }
+  const { security, hook = 'onRequest' } = options as { security?: unknown; hook?: unknown }
+  if (!isSecurity(security)) {
+    throw new SecConfigError(`${where}.security`, 'Expected the object createSecurity() returns.')
+  }
+  if (hook !== 'onRequest' && hook !== 'preHandler') {
+    throw new SecConfigError(`${where}.hook`, "Expected 'onRequest' or 'preHandler'.")
+  }
+  return { security, hook }
+}
+
+function isGuard(value: unknown): value is Guard {
+  const candidate = value as Partial<Guard> | null
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.check === 'function'
+  )
+}
+
+/**
+ * Checks a route's `config.security` when the route is declared, so a typo fails at start-up
+ * rather than on the first request.
+ */
+export function checkRouteGuards(guards: unknown, route: string): readonly Guard[] | undefined {
+  if (guards === undefined) return undefined
+  if (!Array.isArray(guards)) {
+    throw new SecConfigError(
+      'config.security',
+      `Expected an array of guards in route ${route}, e.g. { config: { security: [validate({ body })] } }.`,
+    )
+  }
+  guards.forEach((guard, index) => {
+    if (!isGuard(guard)) {
+      throw new SecConfigError(
+        `config.security[${index}]`,
+        `Expected a guard (an object with a name and a check function) in route ${route}, such as validate({ body }).`,
+      )
+    }
+  })
+  return guards.length === 0 ? undefined : guards
+}

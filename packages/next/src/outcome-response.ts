@@ -1,0 +1,61 @@
+import type { EarlyResponse, Outcome } from '@sec/core'
+
+/** A Web `Response` for a response the security layer answers itself. */
+export function earlyResponse(early: EarlyResponse): Response {
+  return new Response(early.body, { status: early.status, headers: early.headers })
+}
+
+function hasToken(list: string, token: string): boolean {
+  const lower = token.toLowerCase()
+  for (const item of list.split(',')) {
+    const trimmed = item.trim()
+    if (trimmed === '*' || trimmed.toLowerCase() === lower) return true
+  }
+  return false
+}
+
+function applyOutcome(target: Headers, outcome: Outcome): void {
+  for (const name of outcome.removeHeaders) target.delete(name)
+  let cookies = false
+  for (const [name, value] of outcome.headers) {
+    if (name === 'set-cookie') {
+      cookies = true
+    } else if (name === 'vary') {
+      const current = target.get('vary')
+      if (current === null) {
+        target.set('vary', value)
+        continue
+      }
+      let merged = current
+      for (const item of value.split(',')) {
+        const token = item.trim()
+        if (token !== '' && !hasToken(merged, token)) merged = `${merged}, ${token}`
+      }
+      target.set('vary', merged)
+    } else if (!target.has(name)) {
+      target.set(name, value)
+    }
+  }
+  if (!cookies) return
+  const existing = target.getSetCookie()
+  for (const cookie of outcome.headers.getSetCookie())
+    if (!existing.includes(cookie)) target.append('set-cookie', cookie)
+}
+
+/**
+ * Puts the outcome's headers on the handler's response: headers the guards asked to remove go,
+ * `Vary` tokens merge, cookies are added, and every other header is set unless the handler set it
+ * (the handler's choice wins, as in the Node adapters where the guards' headers are set first).
+ * A response whose headers are immutable (`Response.redirect()`, a `fetch()` response) is copied.
+ */
+export function withOutcomeHeaders(response: Response, outcome: Outcome): Response {
+  try {
+    applyOutcome(response.headers, outcome)
+    return response
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error
+    const copy = new Response(response.body, response)
+    applyOutcome(copy.headers, outcome)
+    return copy
+  }
+}

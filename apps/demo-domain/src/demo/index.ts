@@ -1,0 +1,1 @@
+export { createNotesDemo, type NotesDemo, type NotesDemoOptions } from './notes-demo.js'

@@ -1,0 +1,7 @@
+export {
+  createNotesHandlers,
+  type HealthBody,
+  type NoteList,
+  NoteNotFoundError,
+  type NotesHandlers,
+} from './notes-handlers.js'

@@ -1,0 +1,6 @@
+export * from './demo/index.js'
+export * from './handlers/index.js'
+export * from './port/index.js'
+export * from './schemas/index.js'
+export * from './security/index.js'
+export * from './store/index.js'

@@ -1,0 +1,1 @@
+export { listenPort } from './listen-port.js'

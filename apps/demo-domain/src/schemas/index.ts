@@ -1,0 +1,11 @@
+export {
+  maxBodyLength,
+  maxTagLength,
+  maxTags,
+  maxTitleLength,
+  type NoteInput,
+  NoteInputSchema,
+  type NoteParams,
+  NoteParamsSchema,
+  noteIdPattern,
+} from './note-schemas.js'

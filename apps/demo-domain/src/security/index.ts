@@ -1,0 +1,8 @@
+export {
+  createDemoSecurity,
+  type DemoRoutes,
+  type DemoSecurity,
+  type DemoSecurityOptions,
+  demoOrigin,
+  noteBodyLimit,
+} from './demo-security.js'

@@ -1,0 +1,1 @@
+export { createNoteStore, type Note, type NoteStore, type NoteStoreOptions } from './note-store.js'

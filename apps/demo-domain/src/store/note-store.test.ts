@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import { createNoteStore } from './note-store.js'
+
+const fixedClock = { now: () => Date.UTC(2025, 0, 2, 3, 4, 5, 6) }
+
+function countingRandom() {
+  let next = 0
+  return (bytes: Uint8Array<ArrayBuffer>) => {
+    bytes.fill(0)
+    bytes[15] = next++
+    return bytes
+  }
+}
+
+describe('createNoteStore', () => {
+  it('creates a frozen note with the injected clock and random source', () => {
+    const store = createNoteStore({ clock: fixedClock, random: countingRandom() })
+    const tags = ['a', 'b']
+    const note = store.create({ title: 'T', body: 'B', tags })
+    tags.push('c')
+    expect(note).toEqual({
+      id: 'n_AAAAAAAAAAAAAAAAAAAAAA',
+      title: 'T',
+      body: 'B',
+      tags: ['a', 'b'],
+      createdAt: '2025-01-02T03:04:05.006Z',
+    })
+    expect(Object.isFrozen(note)).toBe(true)
+    expect(Object.isFrozen(note.tags)).toBe(true)
+    expect(store.get(note.id)).toBe(note)
+    expect(store.size).toBe(1)
+  })
+
+  it('gives a note without tags an empty list', () => {
+    const store = createNoteStore()
+    expect(store.create({ title: 'T', body: '' }).tags).toEqual([])
+  })
+
+  it('makes ids of 16 random bytes, base64url, that differ every time', () => {
+    const store = createNoteStore()
+    const ids = new Set<string>()
+    for (let i = 0; i < 1000; i++) {
+      const { id } = store.create({ title: 't', body: '' })
+      expect(id).toMatch(/^n_[A-Za-z0-9_-]{22}$/)
+      ids.add(id)
+    }
+    expect(ids.size).toBe(1000)
+  })
+
+  it('encodes every byte value in the id', () => {
+    const store = createNoteStore({ random: (bytes) => bytes.fill(0xff) })
+    expect(store.create({ title: 't', body: '' }).id).toBe('n______________________w')
+  })
+
+  it('refuses to overwrite a note when the random source repeats', () => {
+    const store = createNoteStore({ random: (bytes) => bytes.fill(7) })
+    const first = store.create({ title: 'first', body: '' })
+    expect(() => store.create({ title: 'second', body: '' })).toThrow(
+      'createNoteStore: the random source repeated a note id.',
+    )
+    expect(store.get(first.id)?.title).toBe('first')
+    expect(store.size).toBe(1)
+  })
+
+  it('returns undefined for an unknown id', () => {
+    expect(createNoteStore().get('n_AAAAAAAAAAAAAAAAAAAAAA')).toBeUndefined()
+  })
+
+  it('lists the newest notes first, at most listLimit', () => {
+    const store = createNoteStore({ listLimit: 2, random: countingRandom() })
+    expect(store.list()).toEqual([])
+    for (const title of ['one', 'two', 'three']) store.create({ title, body: '' })
+    expect(store.list().map((n) => n.title)).toEqual(['three', 'two'])
+  })
+
+  it('evicts the oldest note past maxNotes', () => {
+    const store = createNoteStore({ maxNotes: 2, random: countingRandom() })
+    const one = store.create({ title: 'one', body: '' })
+    store.create({ title: 'two', body: '' })
+    store.create({ title: 'three', body: '' })
+    expect(store.size).toBe(2)
+    expect(store.get(one.id)).toBeUndefined()
+    expect(store.list().map((n) => n.title)).toEqual(['three', 'two'])
+  })
+
+  it('keeps 10,000 notes by default', () => {
+    const store = createNoteStore()
+    for (let i = 0; i < 10_001; i++) store.create({ title: 't', body: '' })
+    expect(store.size).toBe(10_000)
+    expect(store.list()).toHaveLength(100)
+  })
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses maxNotes %s', (maxNotes) => {
+    expect(() => createNoteStore({ maxNotes })).toThrow(
+      `createNoteStore: maxNotes must be a positive integer, got ${String(maxNotes)}.`,
+    )
+  })
+
+  it('refuses a listLimit of 0', () => {
+    expect(() => createNoteStore({ listLimit: 0 })).toThrow(
+      'createNoteStore: listLimit must be a positive integer, got 0.',
+    )
+  })
+})

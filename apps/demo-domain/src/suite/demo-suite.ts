@@ -1,0 +1,299 @@
+import { type ConformanceRequest, type ConformanceResponse, sendRequest } from '@sec/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoOrigin, noteBodyLimit } from '../security/index.js'
+
+/** A demo server started for the suite. */
+export interface DemoServer {
+  /** Its base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  /** Stops it. */
+  close(): Promise<void>
+}
+
+/** Starts a fresh demo server (empty store) on a free port of 127.0.0.1. */
+export type StartDemoServer = () => Promise<DemoServer>
+
+/** Options of {@link runDemoSuite}. */
+export interface DemoSuiteOptions {
+  /** How long starting the server may take, in ms. Default: `10000`. */
+  readonly startTimeout?: number
+  /**
+   * What the framework itself puts in `Vary` before the security layer's value. Next.js adds
+   * `rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch` to every
+   * route handler response. Default: nothing.
+   */
+  readonly varyPrefix?: string
+}
+
+/** Headers that differ between runs or transports, left out of every comparison. */
+const transportHeaders = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'content-length',
+  'transfer-encoding',
+  'etag',
+])
+
+/** The security headers of `headers('api')`, on every response. */
+export const apiSecurityHeaders: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy':
+    'accelerometer=(), bluetooth=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+}
+
+const jsonHeaders = {
+  ...apiSecurityHeaders,
+  vary: 'Origin',
+  'content-type': 'application/json; charset=utf-8',
+}
+const problemHeaders = { ...apiSecurityHeaders, vary: 'Origin', 'content-type': 'application/problem+json' }
+
+function comparableWith(varyPrefix: string | undefined) {
+  return (response: ConformanceResponse): { status: number; headers: Record<string, string> } => {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (transportHeaders.has(name)) continue
+      headers[name] =
+        name === 'vary' && varyPrefix !== undefined && value.startsWith(`${varyPrefix}, `)
+          ? value.slice(varyPrefix.length + 2)
+          : value
+    }
+    return { status: response.status, headers }
+  }
+}
+
+const unknownId = 'n_AAAAAAAAAAAAAAAAAAAAAA'
+const noteIdPattern = /^n_[A-Za-z0-9_-]{22}$/
+const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/** What a reverse proxy on this machine sends for a client that reached it over plain HTTP. */
+const viaPlainHttpProxy = [
+  ['X-Forwarded-For', '203.0.113.7'],
+  ['X-Forwarded-Proto', 'http'],
+] as const
+
+function postJson(body: string, contentType = 'application/json'): ConformanceRequest {
+  return { method: 'POST', target: '/v1/notes', headers: [['Content-Type', contentType]], body }
+}
+
+/**
+ * The black-box suite every Notes demo runs against its real server: the same requests must get
+ * the same status, headers (all but {@link transportHeaders}) and body from Express, Fastify, Koa
+ * and Next.js.
+ */
+export function runDemoSuite(name: string, start: StartDemoServer, options: DemoSuiteOptions = {}): void {
+  describe(`${name} Notes demo`, () => {
+    let server: DemoServer
+    const send = (request: ConformanceRequest) => sendRequest(server.url, request)
+    const comparable = comparableWith(options.varyPrefix)
+
+    beforeAll(async () => {
+      server = await start()
+    }, options.startTimeout ?? 10_000)
+
+    afterAll(async () => {
+      await server?.close()
+    })
+
+    it('answers GET /health', async () => {
+      const res = await send({ target: '/health' })
+      expect(comparable(res)).toEqual({ status: 200, headers: jsonHeaders })
+      expect(res.body).toBe('{"status":"ok"}')
+    })
+
+    it('creates a note, then gets it and lists it', async () => {
+      const created = await send(postJson('{"title":"Groceries","body":"Milk, eggs","tags":["home"]}'))
+      expect(comparable(created)).toEqual({ status: 201, headers: jsonHeaders })
+      const note = JSON.parse(created.body) as { id: string; createdAt: string }
+      expect(note).toEqual({
+        id: expect.stringMatching(noteIdPattern),
+        title: 'Groceries',
+        body: 'Milk, eggs',
+        tags: ['home'],
+        createdAt: expect.stringMatching(isoTimestamp),
+      })
+      expect(created.body).toBe(
+        `{"id":"${note.id}","title":"Groceries","body":"Milk, eggs","tags":["home"],"createdAt":"${note.createdAt}"}`,
+      )
+
+      const second = JSON.parse((await send(postJson('{"title":"Second","body":""}'))).body) as { id: string }
+      expect(second.id).not.toBe(note.id)
+
+      const got = await send({ target: `/v1/notes/${note.id}` })
+      expect(comparable(got)).toEqual({ status: 200, headers: jsonHeaders })
+      expect(got.body).toBe(created.body)
+
+      const list = await send({ target: '/v1/notes' })
+      expect(comparable(list)).toEqual({ status: 200, headers: jsonHeaders })
+      const notes = (JSON.parse(list.body) as { notes: { id: string }[] }).notes
+      expect(notes.map((n) => n.id)).toEqual([second.id, note.id])
+    })
+
+    it('answers an unknown note id with a bare 404 problem', async () => {
+      const res = await send({ target: `/v1/notes/${unknownId}` })
+      expect(comparable(res)).toEqual({ status: 404, headers: problemHeaders })
+      expect(res.body).toBe('{"type":"about:blank","title":"Not Found","status":404}')
+    })
+
+    it('answers an unknown path with a bare 404 problem', async () => {
+      const res = await send({ target: '/v1/nothing-here' })
+      expect(comparable(res)).toEqual({ status: 404, headers: problemHeaders })
+      expect(res.body).toBe('{"type":"about:blank","title":"Not Found","status":404}')
+    })
+
+    it('refuses a malformed note id with a 400 before looking it up', async () => {
+      const res = await send({ target: '/v1/notes/1' })
+      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(res.body).toBe(
+        '{"errors":[{"location":"params","path":"/id","message":"Invalid regex: expected /^n_[A-Za-z0-9_-]{22}$/"}],"type":"urn:sec:problem:validation-failed","title":"Validation Failed","status":400}',
+      )
+    })
+
+    it('refuses a note with an unknown field with a 400 validation problem', async () => {
+      const res = await send(postJson('{"title":"t","body":"b","id":"n_chosen_by_the_caller_00"}'))
+      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(res.body).toBe(
+        '{"errors":[{"location":"body","path":"/id","message":"Unknown field"}],"type":"urn:sec:problem:validation-failed","title":"Validation Failed","status":400}',
+      )
+    })
+
+    it('refuses malformed JSON with a 400', async () => {
+      const res = await send(postJson('{"title":'))
+      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(res.body).toBe(
+        '{"detail":"The body is not valid JSON.","type":"urn:sec:problem:malformed-json","title":"Malformed JSON","status":400}',
+      )
+    })
+
+    it('refuses a body that is not JSON with a 415', async () => {
+      const res = await send(postJson('title=t', 'application/x-www-form-urlencoded'))
+      expect(comparable(res)).toEqual({ status: 415, headers: problemHeaders })
+      expect(res.body).toBe(
+        '{"detail":"Send the body as application/json.","type":"urn:sec:problem:unsupported-media-type","title":"Unsupported Media Type","status":415}',
+      )
+    })
+
+    it('refuses a body over 64 KiB with a 413', async () => {
+      const res = await send(postJson(`{"title":"t","body":"${'x'.repeat(noteBodyLimit)}"}`))
+      expect(comparable(res)).toEqual({ status: 413, headers: problemHeaders })
+      expect(res.body).toBe(
+        `{"detail":"The body exceeds ${noteBodyLimit} bytes.","type":"urn:sec:problem:body-too-large","title":"Content Too Large","status":413}`,
+      )
+    })
+
+    it('redirects a request the loopback proxy marks as plain HTTP to HTTPS with a 308', async () => {
+      const res = await send({ target: '/v1/notes?x=1', headers: viaPlainHttpProxy })
+      expect(comparable(res)).toEqual({
+        status: 308,
+        headers: { ...problemHeaders, location: `https://${new URL(server.url).hostname}/v1/notes?x=1` },
+      })
+      expect(res.body).toBe(
+        '{"detail":"This API is served over HTTPS only. Repeat the request at the Location given.","type":"urn:sec:problem:https-redirect","title":"HTTPS Required","status":308}',
+      )
+    })
+
+    it('refuses a POST the loopback proxy marks as plain HTTP with a 403: its body already crossed in clear', async () => {
+      const res = await send({
+        ...postJson('{"title":"t","body":"b"}'),
+        headers: [['Content-Type', 'application/json'], ...viaPlainHttpProxy],
+      })
+      expect(comparable(res)).toEqual({ status: 403, headers: problemHeaders })
+      expect(res.body).toBe(
+        '{"detail":"This API is served over HTTPS only. Send the request over HTTPS.","type":"urn:sec:problem:https-required","title":"HTTPS Required","status":403}',
+      )
+    })
+
+    it('serves a request a trusted proxy forwarded over HTTPS, with HSTS', async () => {
+      const res = await send({ target: '/health', headers: [['X-Forwarded-Proto', 'https']] })
+      expect(comparable(res)).toEqual({
+        status: 200,
+        headers: { ...jsonHeaders, 'strict-transport-security': 'max-age=31536000; includeSubDomains' },
+      })
+      expect(res.body).toBe('{"status":"ok"}')
+    })
+
+    it('refuses credentials in the query string', async () => {
+      const res = await send({ target: '/v1/notes?access_token=abc' })
+      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(res.body).toBe(
+        '{"detail":"Credentials must not be sent in the URL, where logs, proxies and browser history keep them. Send them in a header such as Authorization, or in the body.","parameters":["access_token"],"type":"urn:sec:problem:credentials-in-url","title":"Credentials In URL","status":400}',
+      )
+    })
+
+    it('refuses a __proto__ key in the JSON body', async () => {
+      const res = await send(postJson('{"__proto__":{"admin":true},"title":"t","body":""}'))
+      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(res.body).toBe(
+        '{"detail":"The key \\"__proto__\\" is not allowed.","location":"body","pointer":"/__proto__","type":"urn:sec:problem:forbidden-json-key","title":"Forbidden JSON Key","status":400}',
+      )
+    })
+
+    it(`answers a CORS preflight from ${demoOrigin} with a 204`, async () => {
+      const res = await send({
+        method: 'OPTIONS',
+        target: '/v1/notes',
+        headers: [
+          ['Origin', demoOrigin],
+          ['Access-Control-Request-Method', 'POST'],
+          ['Access-Control-Request-Headers', 'content-type'],
+        ],
+      })
+      expect(comparable(res)).toEqual({
+        status: 204,
+        headers: {
+          ...apiSecurityHeaders,
+          'access-control-allow-origin': demoOrigin,
+          'access-control-allow-methods': 'GET, HEAD, POST',
+          'access-control-allow-headers': 'Content-Type',
+          'access-control-max-age': '600',
+          vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+        },
+      })
+      expect(res.body).toBe('')
+    })
+
+    it(`lets ${demoOrigin} read a response`, async () => {
+      const res = await send({ target: '/health', headers: [['Origin', demoOrigin]] })
+      expect(comparable(res)).toEqual({
+        status: 200,
+        headers: {
+          ...jsonHeaders,
+          'access-control-allow-origin': demoOrigin,
+          'access-control-expose-headers':
+            'RateLimit, RateLimit-Policy, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset',
+        },
+      })
+      expect(res.body).toBe('{"status":"ok"}')
+    })
+
+    it('refuses a CORS preflight from any other origin', async () => {
+      const res = await send({
+        method: 'OPTIONS',
+        target: '/v1/notes',
+        headers: [
+          ['Origin', 'https://evil.example'],
+          ['Access-Control-Request-Method', 'POST'],
+        ],
+      })
+      expect(comparable(res)).toEqual({
+        status: 403,
+        headers: {
+          ...problemHeaders,
+          vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+        },
+      })
+      expect(res.body).toBe(
+        '{"detail":"This origin may not make cross-origin requests here.","type":"urn:sec:problem:cors-denied","title":"CORS Request Denied","status":403}',
+      )
+    })
+  })
+}

@@ -1,0 +1,7 @@
+export {
+  apiSecurityHeaders,
+  type DemoServer,
+  type DemoSuiteOptions,
+  runDemoSuite,
+  type StartDemoServer,
+} from './demo-suite.js'

@@ -8,12 +8,18 @@ const variant = process.argv[2]
 const app = express()
 
 if (variant === 'bare') {
-  app.post('/v1/notes', express.json({ limit: bodyLimit }), (req, res) => res.status(201).json(created(req.body)))
+  app.post('/v1/notes', express.json({ limit: bodyLimit }), (req, res) =>
+    res.status(201).json(created(req.body)),
+  )
 } else if (variant === 'peer') {
   app.set('trust proxy', 'loopback')
   app.use(helmet())
   app.use(cors({ origin: [allowedOrigin], credentials: true }))
-  app.use((req, res, next) => (req.protocol === 'https' || !req.get('x-forwarded-proto') ? next() : res.redirect(308, `https://${req.host}${req.originalUrl}`)))
+  app.use((req, res, next) =>
+    req.protocol === 'https' || !req.get('x-forwarded-proto')
+      ? next()
+      : res.redirect(308, `https://${req.host}${req.originalUrl}`),
+  )
   app.post('/v1/notes', express.json({ limit: bodyLimit }), (req, res) => {
     const result = v.safeParse(NoteSchema, req.body)
     if (!result.success) return res.status(400).json({ status: 400 })
@@ -23,7 +29,9 @@ if (variant === 'bare') {
   const { secure } = await import('@sec/express')
   const { security, routeGuards } = await secStack()
   app.use(secure(security))
-  app.post('/v1/notes', secure.route(...routeGuards), (req, res) => res.status(201).json(created(req.security.body)))
+  app.post('/v1/notes', secure.route(...routeGuards), (req, res) =>
+    res.status(201).json(created(req.security.body)),
+  )
 } else {
   throw new Error(`unknown variant ${variant}`)
 }

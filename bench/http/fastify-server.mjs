@@ -13,7 +13,8 @@ if (variant === 'bare') {
   await app.register(fastifyHelmet)
   await app.register(fastifyCors, { origin: [allowedOrigin], credentials: true })
   app.addHook('onRequest', async (request, reply) => {
-    if (request.protocol !== 'https' && request.headers['x-forwarded-proto']) return reply.redirect(`https://${request.host}${request.url}`, 308)
+    if (request.protocol !== 'https' && request.headers['x-forwarded-proto'])
+      return reply.redirect(`https://${request.host}${request.url}`, 308)
   })
   app.post('/v1/notes', async (request, reply) => {
     const result = v.safeParse(NoteSchema, request.body)

@@ -17,7 +17,12 @@ if (variant === 'bare') {
   })
 } else if (variant === 'peer') {
   app.use(koaHelmet())
-  app.use(koaCors({ origin: (ctx) => (ctx.get('origin') === allowedOrigin ? allowedOrigin : ''), credentials: true }))
+  app.use(
+    koaCors({
+      origin: (ctx) => (ctx.get('origin') === allowedOrigin ? allowedOrigin : ''),
+      credentials: true,
+    }),
+  )
   app.use(async (ctx, next) => {
     if (ctx.protocol !== 'https' && ctx.get('x-forwarded-proto')) {
       ctx.status = 308

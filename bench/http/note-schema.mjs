@@ -21,7 +21,10 @@ export async function secStack() {
       core.cors({ origins: [allowedOrigin], credentials: true }),
     ],
   })
-  const routeGuards = [core.body({ limit: bodyLimit, types: ['application/json'] }), core.validate({ body: NoteSchema })]
+  const routeGuards = [
+    core.body({ limit: bodyLimit, types: ['application/json'] }),
+    core.validate({ body: NoteSchema }),
+  ]
   return { security, routeGuards }
 }
 

@@ -14,7 +14,11 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const duration = Number(process.env.BENCH_DURATION ?? 8)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 
-const body = JSON.stringify({ title: 'Benchmark note', body: 'A short body for the benchmark.', tags: ['bench', 'http'] })
+const body = JSON.stringify({
+  title: 'Benchmark note',
+  body: 'A short body for the benchmark.',
+  tags: ['bench', 'http'],
+})
 const headers = {
   'content-type': 'application/json',
   origin: 'https://app.example.com',
@@ -23,7 +27,9 @@ const headers = {
 }
 
 async function startServer(framework, variant) {
-  const child = spawn(process.execPath, [`${here}${framework}-server.mjs`, variant], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [`${here}${framework}-server.mjs`, variant], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const [chunk] = await once(child.stdout, 'data')
   const port = Number(String(chunk).trim())
   if (!Number.isInteger(port)) throw new Error(`${framework}/${variant} did not report a port`)
@@ -32,17 +38,25 @@ async function startServer(framework, variant) {
 
 async function check(port) {
   const response = await fetch(`http://127.0.0.1:${port}/v1/notes`, { method: 'POST', headers, body })
-  if (response.status !== 201) throw new Error(`expected 201, got ${response.status}: ${await response.text()}`)
+  if (response.status !== 201)
+    throw new Error(`expected 201, got ${response.status}: ${await response.text()}`)
 }
 
 async function measure(framework, variant) {
   const server = await startServer(framework, variant)
   try {
     await check(server.port)
-    const options = { url: `http://127.0.0.1:${server.port}/v1/notes`, method: 'POST', headers, body, connections }
+    const options = {
+      url: `http://127.0.0.1:${server.port}/v1/notes`,
+      method: 'POST',
+      headers,
+      body,
+      connections,
+    }
     await autocannon({ ...options, duration: 1 })
     const result = await autocannon({ ...options, duration })
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${framework}/${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`${framework}/${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`)
     return result.requests.average
   } finally {
     server.stop()
@@ -70,8 +84,13 @@ const rows = frameworks.map((framework) => {
 
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
 console.log(`Machine: ${machine}`)
-console.log(`Settings: ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians`)
+console.log(
+  `Settings: ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians`,
+)
 console.log('')
 console.log('| framework | @sec / bare | peer / bare | @sec / peer |')
 console.log('|---|---|---|---|')
-for (const r of rows) console.log(`| ${r.framework} | ${r.secVsBare.toFixed(2)} | ${r.peerVsBare.toFixed(2)} | ${r.secVsPeer.toFixed(2)} |`)
+for (const r of rows)
+  console.log(
+    `| ${r.framework} | ${r.secVsBare.toFixed(2)} | ${r.peerVsBare.toFixed(2)} | ${r.secVsPeer.toFixed(2)} |`,
+  )

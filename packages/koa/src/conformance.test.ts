@@ -1,11 +1,11 @@
 import type { Server } from 'node:http'
-import Koa from 'koa'
 import {
   type ConformanceServer,
   type ConformanceVariant,
   createConformanceApp,
   runConformanceSuite,
 } from '@sec/testkit'
+import Koa from 'koa'
 import { secure } from './index.js'
 import { testRouter } from './testing/router.js'
 

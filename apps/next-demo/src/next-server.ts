@@ -68,7 +68,7 @@ function collect(child: ChildProcess): () => string {
 export async function buildIfStale(): Promise<void> {
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0
   if (builtAt > Math.max(...buildInputs.map(newestChange))) return
-  const child = run(['build', '--webpack'])
+  const child = run(['build'])
   const output = collect(child)
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
   if (code !== 0) throw new Error(`next build failed (${code}):\n${output()}`)

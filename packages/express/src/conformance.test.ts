@@ -1,8 +1,9 @@
-import type { Server } from 'node:http'
+import { createServer } from 'node:http'
 import {
   type ConformanceServer,
   type ConformanceVariant,
   createConformanceApp,
+  listenOnFreePort,
   runConformanceSuite,
 } from '@sec/testkit'
 import express from 'express'
@@ -31,19 +32,7 @@ export async function startExpressConformanceServer(variant: ConformanceVariant)
   app.get('/v1/boom', () => handlers.boom())
   app.use(secure.notFound())
   app.use(secure.errorHandler())
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
-  })
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return listenOnFreePort(createServer(app))
 }
 
 runConformanceSuite('express', startExpressConformanceServer)

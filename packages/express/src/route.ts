@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { type Guard, SecConfigError } from '@sec/core'
+import { assertGuards, type Guard } from '@sec/core'
 import { stringParams } from '@sec/node'
 import type { NextFunction, Request, Response } from 'express'
 import { applyOutcome } from './apply-outcome.js'
@@ -21,14 +21,7 @@ export type SecureRouteHandler = (
  * a request `secure(security)` already allowed, with the route's `req.params`.
  */
 export function secureRoute(...guards: Guard[]): SecureRouteHandler {
-  guards.forEach((guard, i) => {
-    if (typeof guard?.name !== 'string' || typeof guard.check !== 'function') {
-      throw new SecConfigError(
-        `secure.route[${i}]`,
-        'Expected a guard (an object with a name and a check function), such as validate({ ... }).',
-      )
-    }
-  })
+  assertGuards(guards, 'secure.route', 'validate({ ... })')
   return async function secureRoute(incoming, outgoing, next) {
     // Express hands every middleware its own request and response objects.
     const req = incoming as Request

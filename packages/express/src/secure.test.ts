@@ -7,12 +7,13 @@ import {
   type SecurityEvent,
   type SecurityOptions,
 } from '@sec/core'
+import type { ListeningServer } from '@sec/testkit'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { secure } from './index.js'
-import { type Served, serve, stableHeaders } from './testing/serve.js'
+import { serve, stableHeaders } from './testing/serve.js'
 
-let served: Served | undefined
+let served: ListeningServer | undefined
 afterEach(async () => {
   await served?.close()
   served = undefined

@@ -1,15 +1,8 @@
-import { SecConfigError, type Security } from '@sec/core'
+import { isSecurity, SecConfigError, type Security } from '@sec/core'
 import { fromNodeRequest, reportFinish } from '@sec/node'
 import type { RequestHandler } from 'express'
 import { applyOutcome } from './apply-outcome.js'
 import { mountSecurity } from './mounted-security.js'
-
-function isSecurity(value: unknown): value is Security {
-  return (
-    typeof (value as Security | null)?.protect === 'function' &&
-    typeof (value as Security).resume === 'function'
-  )
-}
 
 /**
  * The app-wide middleware: runs `security.protect` on every request, stores the outcome on

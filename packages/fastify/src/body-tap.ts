@@ -1,14 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { Transform, type TransformCallback } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import {
-  bodyTooLarge,
-  concatChunks,
-  type RequestHeaders,
-  SecProblemError,
-  type SecurityRequest,
-  statusProblem,
-} from '@sec/core'
+import { bodyTooLarge, concatChunks, SecProblemError, type SecurityRequest, statusProblem } from '@sec/core'
 import { fromNodeRequest } from '@sec/node'
 
 /** Whether the request announces a body (a non-zero `Content-Length`, or chunked transfer coding). */
@@ -73,27 +66,7 @@ export class BodyTap extends Transform {
  * body: the body comes from the {@link BodyTap} that watched Fastify read it, or from the request
  * stream when no body was announced.
  */
-export class TappedRequest implements SecurityRequest {
-  readonly method: string
-  readonly target: string
-  readonly headers: RequestHeaders
-  readonly remoteAddress: string | undefined
-  readonly encrypted: boolean
-  readonly #inner: SecurityRequest
-  readonly #tap: BodyTap | undefined
-
-  constructor(raw: IncomingMessage, tap: BodyTap | undefined) {
-    const inner = fromNodeRequest(raw)
-    this.#inner = inner
-    this.#tap = tap
-    this.method = inner.method
-    this.target = inner.target
-    this.headers = inner.headers
-    this.remoteAddress = inner.remoteAddress
-    this.encrypted = inner.encrypted
-  }
-
-  body(limit: number): Promise<Uint8Array> {
-    return this.#tap === undefined ? this.#inner.body(limit) : this.#tap.bytes(limit)
-  }
+export function tappedRequest(raw: IncomingMessage, tap: BodyTap | undefined): SecurityRequest {
+  const request = fromNodeRequest(raw)
+  return tap === undefined ? request : { ...request, body: (limit) => tap.bytes(limit) }
 }

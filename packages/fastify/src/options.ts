@@ -1,4 +1,4 @@
-import { type Guard, SecConfigError, type Security } from '@sec/core'
+import { type Guard, isGuard, isSecurity, SecConfigError, type Security } from '@sec/core'
 
 /** The Fastify hook the guards run in. */
 export type SecHook = 'onRequest' | 'preHandler'
@@ -30,17 +30,6 @@ const registerOptions = new Set(['prefix', 'logLevel', 'logSerializers'])
 
 const where = 'secFastify'
 
-function isSecurity(value: unknown): value is Security {
-  const candidate = value as Partial<Security> | null
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.protect === 'function' &&
-    typeof candidate.errorResponse === 'function' &&
-    typeof candidate.statusResponse === 'function'
-  )
-}
-
 /** Checks the plugin's options once, at registration; a bad one throws a `SecConfigError` naming it. */
 export function checkOptions(options: unknown): CheckedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -62,16 +51,6 @@ export function checkOptions(options: unknown): CheckedOptions {
     throw new SecConfigError(`${where}.hook`, "Expected 'onRequest' or 'preHandler'.")
   }
   return { security, hook }
-}
-
-function isGuard(value: unknown): value is Guard {
-  const candidate = value as Partial<Guard> | null
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.name === 'string' &&
-    typeof candidate.check === 'function'
-  )
 }
 
 /**

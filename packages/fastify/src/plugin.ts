@@ -11,9 +11,9 @@ import type {
   preParsingHookHandler,
 } from 'fastify'
 import fp from 'fastify-plugin'
-import { announcesBody, BodyTap, TappedRequest } from './body-tap.js'
+import { announcesBody, BodyTap, tappedRequest } from './body-tap.js'
 import { checkOptions, checkRouteGuards, type SecFastifyOptions } from './options.js'
-import { ReplayableRequest } from './replayable-request.js'
+import { type ReplayableRequest, replayableRequest } from './replayable-request.js'
 import { sendEarly, setReplyHeaders } from './reply-headers.js'
 
 declare module 'fastify' {
@@ -71,8 +71,8 @@ const secFastifyPlugin: FastifyPluginCallback<SecFastifyOptions> = (fastify, opt
   })
 
   function securityRequest(request: FastifyRequest): SecurityRequest {
-    if (hook === 'preHandler') return new TappedRequest(request.raw, state(request)[kBodyTap] ?? undefined)
-    const replayable = new ReplayableRequest(request.raw)
+    if (hook === 'preHandler') return tappedRequest(request.raw, state(request)[kBodyTap] ?? undefined)
+    const replayable = replayableRequest(request.raw)
     state(request)[kSecurityRequest] = replayable
     return replayable
   }

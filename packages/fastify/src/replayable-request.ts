@@ -1,7 +1,16 @@
 import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
-import type { RequestHeaders, SecurityRequest } from '@sec/core'
+import type { SecurityRequest } from '@sec/core'
 import { fromNodeRequest } from '@sec/node'
+
+/** A {@link SecurityRequest} that can hand the body a guard read on to Fastify's parsers. */
+export interface ReplayableRequest extends SecurityRequest {
+  /**
+   * A stream of the bytes the guards read, for Fastify's parsers; `undefined` when no guard read
+   * the body, so Fastify reads the untouched request stream itself.
+   */
+  replay(): Promise<Readable> | undefined
+}
 
 /**
  * The `SecurityRequest` of a request whose guards run in `onRequest`, before Fastify reads the
@@ -9,39 +18,21 @@ import { fromNodeRequest } from '@sec/node'
  * wait on a stream that has already ended, so {@link ReplayableRequest.replay} hands them the same
  * bytes instead.
  */
-export class ReplayableRequest implements SecurityRequest {
-  readonly method: string
-  readonly target: string
-  readonly headers: RequestHeaders
-  readonly remoteAddress: string | undefined
-  readonly encrypted: boolean
-  readonly #inner: SecurityRequest
-  #read = false
-
-  constructor(raw: IncomingMessage) {
-    const inner = fromNodeRequest(raw)
-    this.#inner = inner
-    this.method = inner.method
-    this.target = inner.target
-    this.headers = inner.headers
-    this.remoteAddress = inner.remoteAddress
-    this.encrypted = inner.encrypted
-  }
-
-  body(limit: number): Promise<Uint8Array> {
-    this.#read = true
-    return this.#inner.body(limit)
-  }
-
-  /**
-   * A stream of the bytes the guards read, for Fastify's parsers; `undefined` when no guard read
-   * the body, so Fastify reads the untouched request stream itself.
-   */
-  replay(): Promise<Readable> | undefined {
-    if (!this.#read) return undefined
-    // The body is cached after the first read: an unbounded limit only returns the same bytes.
-    return this.#inner
-      .body(Number.MAX_SAFE_INTEGER)
-      .then((bytes) => Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]))
+export function replayableRequest(raw: IncomingMessage): ReplayableRequest {
+  const inner = fromNodeRequest(raw)
+  let read = false
+  return {
+    ...inner,
+    body(limit) {
+      read = true
+      return inner.body(limit)
+    },
+    replay() {
+      if (!read) return undefined
+      // The body is cached after the first read: an unbounded limit only returns the same bytes.
+      return inner
+        .body(Number.MAX_SAFE_INTEGER)
+        .then((bytes) => Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]))
+    },
   }
 }

@@ -1,27 +1,9 @@
-import type { EarlyResponse } from '@sec/core'
+import { type EarlyResponse, mergeVary } from '@sec/core'
 import type { FastifyReply } from 'fastify'
 
-function hasToken(list: string, token: string): boolean {
-  const lower = token.toLowerCase()
-  for (const item of list.split(',')) {
-    const trimmed = item.trim()
-    if (trimmed === '*' || trimmed.toLowerCase() === lower) return true
-  }
-  return false
-}
-
-function mergeVary(reply: FastifyReply, value: string): void {
+function addVary(reply: FastifyReply, value: string): void {
   const current = reply.getHeader('vary')
-  if (current === undefined) {
-    reply.header('vary', value)
-    return
-  }
-  let merged = String(current)
-  for (const item of value.split(',')) {
-    const token = item.trim()
-    if (token !== '' && !hasToken(merged, token)) merged = `${merged}, ${token}`
-  }
-  reply.header('vary', merged)
+  reply.header('vary', current === undefined ? value : mergeVary(String(current), value))
 }
 
 function addCookies(reply: FastifyReply, cookies: readonly string[]): void {
@@ -40,7 +22,7 @@ export function setReplyHeaders(reply: FastifyReply, headers: Headers): void {
   let cookies = false
   for (const [name, value] of headers) {
     if (name === 'set-cookie') cookies = true
-    else if (name === 'vary') mergeVary(reply, value)
+    else if (name === 'vary') addVary(reply, value)
     else reply.header(name, value)
   }
   if (cookies) addCookies(reply, headers.getSetCookie())

@@ -1,8 +1,9 @@
-import type { Server } from 'node:http'
+import { createServer } from 'node:http'
 import {
   type ConformanceServer,
   type ConformanceVariant,
   createConformanceApp,
+  listenOnFreePort,
   runConformanceSuite,
 } from '@sec/testkit'
 import Koa from 'koa'
@@ -60,19 +61,7 @@ export async function startKoaConformanceServer(variant: ConformanceVariant): Pr
       { method: 'GET', path: '/v1/boom', handlers: [() => handlers.boom()] },
     ]),
   )
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
-  })
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return listenOnFreePort(createServer(app.callback()))
 }
 
 runConformanceSuite('koa', startKoaConformanceServer)

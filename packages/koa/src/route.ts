@@ -1,4 +1,4 @@
-import { type Guard, SecConfigError } from '@sec/core'
+import { assertGuards, type Guard } from '@sec/core'
 import { stringParams } from '@sec/node'
 import type { Middleware } from 'koa'
 import { applyOutcome } from './apply-outcome.js'
@@ -10,14 +10,7 @@ import { mountedSecurity, notMounted, type SecurityState } from './mounted-secur
  * sets them).
  */
 export function secureRoute(...guards: Guard[]): Middleware<SecurityState> {
-  guards.forEach((guard, i) => {
-    if (typeof guard?.name !== 'string' || typeof guard.check !== 'function') {
-      throw new SecConfigError(
-        `secure.route[${i}]`,
-        'Expected a guard (an object with a name and a check function), such as validate({ ... }).',
-      )
-    }
-  })
+  assertGuards(guards, 'secure.route', 'validate({ ... })')
   return async function secureRoute(ctx, next) {
     const security = mountedSecurity(ctx)
     if (security === undefined) throw notMounted('secure.route()')

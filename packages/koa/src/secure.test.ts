@@ -8,13 +8,14 @@ import {
   type SecurityEvent,
   type SecurityOptions,
 } from '@sec/core'
+import type { ListeningServer } from '@sec/testkit'
 import Koa from 'koa'
 import { afterEach, describe, expect, it } from 'vitest'
 import { secure } from './index.js'
 import { testRouter } from './testing/router.js'
-import { type Served, serve, stableHeaders } from './testing/serve.js'
+import { serve, stableHeaders } from './testing/serve.js'
 
-let served: Served | undefined
+let served: ListeningServer | undefined
 afterEach(async () => {
   await served?.close()
   served = undefined

@@ -1,15 +1,8 @@
-import { type Outcome, SecConfigError, type Security } from '@sec/core'
+import { isSecurity, type Outcome, SecConfigError, type Security } from '@sec/core'
 import { applyErrorHeaders, fromNodeRequest, reportFinish } from '@sec/node'
 import type { Context, Middleware } from 'koa'
 import { answer, applyOutcome } from './apply-outcome.js'
 import { mountSecurity, type SecurityState } from './mounted-security.js'
-
-function isSecurity(value: unknown): value is Security {
-  return (
-    typeof (value as Security | null)?.protect === 'function' &&
-    typeof (value as Security).resume === 'function'
-  )
-}
 
 /**
  * Answers an error thrown downstream with problem+json, as Koa's own `ctx.onerror` would answer it

@@ -1,4 +1,4 @@
-import { type Guard, SecConfigError, type Security } from '@sec/core'
+import { assertGuards, type Guard, isSecurity, SecConfigError, type Security } from '@sec/core'
 import { checkPeer, type PeerOption, type PeerResolver } from './peer.js'
 
 /** Options of {@link withSecurity}, {@link preflight} and {@link secureProxy}. */
@@ -19,29 +19,12 @@ export interface CheckedRouteOptions {
   readonly peer: PeerResolver
 }
 
-function isGuard(value: unknown): value is Guard {
-  const candidate = value as Partial<Guard> | null
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.name === 'string' &&
-    typeof candidate.check === 'function'
-  )
-}
-
 /** Checks the security pipeline given to a factory. */
 export function checkSecurity(where: string, security: unknown): Security {
-  const candidate = security as Partial<Security> | null
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.protect !== 'function' ||
-    typeof candidate.errorResponse !== 'function' ||
-    typeof candidate.statusResponse !== 'function'
-  ) {
+  if (!isSecurity(security)) {
     throw new SecConfigError(`${where}.security`, 'Expected the object createSecurity() returns.')
   }
-  return security as Security
+  return security
 }
 
 /** Checks a factory's options once, when the route is built; a bad one throws a `SecConfigError`. */
@@ -59,21 +42,9 @@ export function checkRouteOptions(where: string, options: unknown): CheckedRoute
     }
   }
   const { guards, peer } = options as { guards?: unknown; peer?: unknown }
-  if (guards !== undefined) {
-    if (!Array.isArray(guards)) {
-      throw new SecConfigError(`${where}.guards`, 'Expected an array of guards, e.g. [validate({ body })].')
-    }
-    guards.forEach((guard, index) => {
-      if (!isGuard(guard)) {
-        throw new SecConfigError(
-          `${where}.guards[${index}]`,
-          'Expected a guard (an object with a name and a check function), such as validate({ body }).',
-        )
-      }
-    })
-  }
+  if (guards !== undefined) assertGuards(guards, `${where}.guards`, 'validate({ body })')
   return {
-    guards: guards === undefined || guards.length === 0 ? undefined : (guards as readonly Guard[]),
+    guards: guards === undefined || guards.length === 0 ? undefined : guards,
     peer: checkPeer(`${where}.peer`, peer),
   }
 }

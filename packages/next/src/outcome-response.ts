@@ -1,17 +1,8 @@
-import type { EarlyResponse, Outcome } from '@sec/core'
+import { type EarlyResponse, mergeVary, type Outcome } from '@sec/core'
 
 /** A Web `Response` for a response the security layer answers itself. */
 export function earlyResponse(early: EarlyResponse): Response {
   return new Response(early.body, { status: early.status, headers: early.headers })
-}
-
-function hasToken(list: string, token: string): boolean {
-  const lower = token.toLowerCase()
-  for (const item of list.split(',')) {
-    const trimmed = item.trim()
-    if (trimmed === '*' || trimmed.toLowerCase() === lower) return true
-  }
-  return false
 }
 
 function applyOutcome(target: Headers, outcome: Outcome): void {
@@ -22,16 +13,7 @@ function applyOutcome(target: Headers, outcome: Outcome): void {
       cookies = true
     } else if (name === 'vary') {
       const current = target.get('vary')
-      if (current === null) {
-        target.set('vary', value)
-        continue
-      }
-      let merged = current
-      for (const item of value.split(',')) {
-        const token = item.trim()
-        if (token !== '' && !hasToken(merged, token)) merged = `${merged}, ${token}`
-      }
-      target.set('vary', merged)
+      target.set('vary', current === null ? value : mergeVary(current, value))
     } else if (!target.has(name)) {
       target.set(name, value)
     }

@@ -2,7 +2,7 @@ import type { Security } from '@sec/core'
 import { type NextRequest, NextResponse } from 'next/server.js'
 import { checkRouteOptions, checkSecurity, type SecureRouteOptions } from './options.js'
 import { earlyResponse } from './outcome-response.js'
-import { WebSecurityRequest } from './web-security-request.js'
+import { webSecurityRequest } from './web-security-request.js'
 
 /** A Next.js proxy function, as {@link secureProxy} returns it. */
 export type SecureProxy = (request: NextRequest) => Promise<Response>
@@ -28,7 +28,7 @@ export function secureProxy(security: Security, options?: SecureRouteOptions): S
   const { guards, peer } = checkRouteOptions('secureProxy', options)
   const route = guards === undefined ? undefined : { guards }
   return async (request) => {
-    const outcome = await security.protect(new WebSecurityRequest(request, peer(request)), route)
+    const outcome = await security.protect(webSecurityRequest(request, peer(request)), route)
     if (outcome.response === undefined) return NextResponse.next({ headers: outcome.headers })
     const response = earlyResponse(outcome.response)
     outcome.finish({ status: response.status })

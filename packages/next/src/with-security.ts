@@ -3,7 +3,7 @@ import type { NextRequest } from 'next/server.js'
 import { isNextControlFlow } from './next-control-flow.js'
 import { checkRouteOptions, checkSecurity, type SecureRouteOptions } from './options.js'
 import { earlyResponse, withOutcomeHeaders } from './outcome-response.js'
-import { WebSecurityRequest } from './web-security-request.js'
+import { webSecurityRequest } from './web-security-request.js'
 
 /** The params of a dynamic route as Next.js passes them: catch-all segments are arrays. */
 export type RouteParams = Record<string, string | string[] | undefined>
@@ -95,7 +95,7 @@ export function secureRoute<TParams extends object, TRequest extends Request>(
       params: flatParams((await params) ?? {}),
       ...(guards !== undefined && { guards }),
     }
-    const securityRequest = new WebSecurityRequest(request, peer(request))
+    const securityRequest = webSecurityRequest(request, peer(request))
     const outcome = await security.protect(securityRequest, route)
     let response: Response
     if (outcome.response !== undefined) {

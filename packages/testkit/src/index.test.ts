@@ -9,6 +9,7 @@ it('exports exactly the documented API', () => {
     'conformanceCaseGroups',
     'createConformanceApp',
     'ignoredHeaders',
+    'listenOnFreePort',
     'normalizeResponse',
     'runConformanceSuite',
     'securityHeaderStatuses',

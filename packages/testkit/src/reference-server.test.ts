@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Guard, Outcome } from '@sec/core'
 import { applyOutcomeHeaders, fromNodeRequest, reportFinish, sendResponse } from '@sec/node'
 import { type ConformanceVariant, createConformanceApp } from './app/conformance-app.js'
+import { listenOnFreePort } from './server/listen-on-free-port.js'
 import { type ConformanceServer, runConformanceSuite } from './suite/run-conformance-suite.js'
 
 interface Route {
@@ -93,17 +94,7 @@ async function startReferenceServer(variant: ConformanceVariant): Promise<Confor
       else res.destroy()
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('Expected a TCP address.')
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error === undefined ? resolve() : reject(error)))
-      }),
-  }
+  return listenOnFreePort(server)
 }
 
 runConformanceSuite('reference', startReferenceServer)

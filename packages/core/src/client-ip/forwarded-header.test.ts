@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ForwardedFromRight, parseForwardedElement } from './forwarded-header.js'
+import { forwardedSeparator, parseForwardedElement } from './forwarded-header.js'
 import { ListFromRight, lastListElement } from './header-list.js'
 
 const drain = (cursor: { next(): string | undefined }) => {
@@ -51,7 +51,7 @@ describe('ListFromRight', () => {
   })
 })
 
-describe('ForwardedFromRight', () => {
+describe('ListFromRight with forwardedSeparator', () => {
   it.each([
     [['for=a'], ['for=a']],
     [['for=a, for=b;proto=https'], ['for=b;proto=https', 'for=a']],
@@ -64,11 +64,13 @@ describe('ForwardedFromRight', () => {
     [['for="a\\\\", for=c'], ['for=c', 'for="a\\\\"']],
     [[' , ,for=a,,'], ['for=a']],
   ])('splits %j into %j', (lines, expected) => {
-    expect(drain(new ForwardedFromRight(lines))).toEqual(expected)
+    expect(drain(new ListFromRight(lines, forwardedSeparator))).toEqual(expected)
   })
 
   it('keeps an unbalanced quote on the left from swallowing the elements appended on its right', () => {
-    const elements = drain(new ForwardedFromRight(['for="evil, x=", for=192.0.2.1;proto=http']))
+    const elements = drain(
+      new ListFromRight(['for="evil, x=", for=192.0.2.1;proto=http'], forwardedSeparator),
+    )
     expect(elements[0]).toBe('for=192.0.2.1;proto=http')
     expect(parseForwardedElement(elements[0] as string)).toEqual({
       for: '192.0.2.1',
@@ -84,7 +86,7 @@ describe('ForwardedFromRight', () => {
           maxLength: 3,
         }),
         (lines) => {
-          const elements = drain(new ForwardedFromRight(lines))
+          const elements = drain(new ListFromRight(lines, forwardedSeparator))
           expect(elements.length).toBeLessThanOrEqual(lines.join(',').length)
           for (const element of elements) parseForwardedElement(element)
         },

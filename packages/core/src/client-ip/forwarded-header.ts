@@ -23,47 +23,26 @@ function isSpace(code: number): boolean {
 }
 
 /**
- * Reads the elements of `Forwarded` from the right, across all its field lines. A comma inside a
- * quoted string does not split; quotes are matched scanning leftwards, so an unbalanced quote the
- * client wrote on the left can never swallow the elements the proxies appended on its right.
+ * Where the element of `Forwarded` ending at `end` starts: the index of the comma before it, or -1.
+ * Given to `ListFromRight` so a comma inside a quoted string does not split; quotes are matched
+ * scanning leftwards, so an unbalanced quote the client wrote on the left can never swallow the
+ * elements the proxies appended on its right.
  */
-export class ForwardedFromRight {
-  readonly #lines: readonly string[]
-  #line: number
-  #end = -1
-
-  constructor(lines: readonly string[]) {
-    this.#lines = lines
-    this.#line = lines.length
-  }
-
-  /** The next element's raw text to the left, trimmed; `undefined` once none is left. */
-  next(): string | undefined {
-    for (;;) {
-      if (this.#end < 0) {
-        this.#line--
-        if (this.#line < 0) return undefined
-        this.#end = (this.#lines[this.#line] as string).length
+export function forwardedSeparator(text: string, end: number): number {
+  let i = end - 1
+  let quoted = false
+  for (; i >= 0; i--) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) {
+      if (!quoted) quoted = true
+      else {
+        let slashes = 0
+        while (i - 1 - slashes >= 0 && text.charCodeAt(i - 1 - slashes) === BACKSLASH) slashes++
+        if (slashes % 2 === 0) quoted = false
       }
-      const text = this.#lines[this.#line] as string
-      let i = this.#end - 1
-      let quoted = false
-      for (; i >= 0; i--) {
-        const code = text.charCodeAt(i)
-        if (code === QUOTE) {
-          if (!quoted) quoted = true
-          else {
-            let slashes = 0
-            while (i - 1 - slashes >= 0 && text.charCodeAt(i - 1 - slashes) === BACKSLASH) slashes++
-            if (slashes % 2 === 0) quoted = false
-          }
-        } else if (code === COMMA && !quoted) break
-      }
-      const element = text.slice(i + 1, this.#end).trim()
-      this.#end = i
-      if (element !== '') return element
-    }
+    } else if (code === COMMA && !quoted) break
   }
+  return i
 }
 
 /** Reads a quoted-string starting at `start` (the opening quote); returns the value and the index after it. */

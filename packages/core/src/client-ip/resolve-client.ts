@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { parseOptions } from '../config/index.js'
 import type { RequestHeaders, SecurityRequest } from '../request/index.js'
 import type { ClientInfo, TrustProxy } from './client-info.js'
-import { ForwardedFromRight, parseForwardedElement } from './forwarded-header.js'
+import { forwardedSeparator, parseForwardedElement } from './forwarded-header.js'
 import { ListFromRight, lastListElement } from './header-list.js'
 import { normalizeHost } from './host-name.js'
 import { formatIp, type IpAddress, ipKeyOf, parseIpNode } from './ip-address.js'
@@ -77,7 +77,7 @@ function walkForwarded(
   let address = socket
   let proto: string | undefined
   let host: string | undefined
-  const list = new ForwardedFromRight(lines)
+  const list = new ListFromRight(lines, forwardedSeparator)
   for (let index = 0; trust(address, index); index++) {
     const text = list.next()
     if (text === undefined) break

@@ -4,6 +4,7 @@ import { configError, parseOptions } from '../config/index.js'
 import type { EventSink } from '../events/index.js'
 import { catalogProblem, SecProblemError, statusProblem } from '../problem/index.js'
 import type { SecurityRequest } from '../request/index.js'
+import { isGuard } from './adapter-checks.js'
 import { type Decision, deny, type Guard, type GuardResult } from './guard.js'
 import { type EarlyResponse, type Outcome, problemResponse, RequestOutcome } from './outcome.js'
 import { RequestContext } from './request-context.js'
@@ -59,11 +60,7 @@ export interface Security {
 }
 
 const guardSchema = v.custom<Guard>(
-  (input) =>
-    typeof input === 'object' &&
-    input !== null &&
-    typeof (input as Guard).name === 'string' &&
-    typeof (input as Guard).check === 'function',
+  isGuard,
   'Expected a guard (an object with a name and a check function), such as cors({ ... })',
 )
 

@@ -1,3 +1,4 @@
+export { assertGuards, isGuard, isSecurity } from './adapter-checks.js'
 export { createSecurity, type RouteSecurity, type Security, type SecurityOptions } from './create-security.js'
 export {
   challenge,
@@ -12,6 +13,7 @@ export {
   type RespondDecision,
   respond,
 } from './guard.js'
+export { mergeVary } from './merge-vary.js'
 export type { EarlyResponse, FinishResult, Outcome } from './outcome.js'
 export type { Principal } from './principal.js'
 export { type Clock, cryptoRandom, type RandomSource, randomUuid, systemClock } from './runtime.js'

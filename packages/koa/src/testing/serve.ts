@@ -1,29 +1,10 @@
-import type { Server } from 'node:http'
+import { createServer } from 'node:http'
+import { type ListeningServer, listenOnFreePort } from '@sec/testkit'
 import type Koa from 'koa'
 
-/** A Koa app listening on an ephemeral loopback port, for tests. */
-export interface Served {
-  readonly url: string
-  readonly port: number
-  close(): Promise<void>
-}
-
-/** Starts the app on 127.0.0.1, port 0. */
-export async function serve(app: Pick<Koa, 'listen'>): Promise<Served> {
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
-  })
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+/** Starts a Koa app on 127.0.0.1, port 0, for tests. */
+export function serve(app: Koa): Promise<ListeningServer> {
+  return listenOnFreePort(createServer(app.callback()))
 }
 
 /** The response headers as a plain object, without the date. */

@@ -1,26 +1,10 @@
 import type { ServerResponse } from 'node:http'
-
-function hasToken(list: string, token: string): boolean {
-  for (const item of list.split(',')) {
-    const trimmed = item.trim()
-    if (trimmed === '*' || trimmed.toLowerCase() === token.toLowerCase()) return true
-  }
-  return false
-}
+import { mergeVary } from '@sec/core'
 
 /** Adds `Vary` tokens to those already set (by compression or another middleware), once each. */
-function mergeVary(res: ServerResponse, value: string): void {
+function addVary(res: ServerResponse, value: string): void {
   const current = res.getHeader('vary')
-  if (current === undefined) {
-    res.setHeader('vary', value)
-    return
-  }
-  let merged = String(current)
-  for (const item of value.split(',')) {
-    const token = item.trim()
-    if (token !== '' && !hasToken(merged, token)) merged = `${merged}, ${token}`
-  }
-  res.setHeader('vary', merged)
+  res.setHeader('vary', current === undefined ? value : mergeVary(String(current), value))
 }
 
 /** Adds cookies to those already set, skipping any already there, so applying twice is harmless. */
@@ -40,7 +24,7 @@ export function setResponseHeaders(res: ServerResponse, headers: Headers): void 
   let cookies = false
   for (const [name, value] of headers) {
     if (name === 'set-cookie') cookies = true
-    else if (name === 'vary') mergeVary(res, value)
+    else if (name === 'vary') addVary(res, value)
     else res.setHeader(name, value)
   }
   if (cookies) mergeSetCookie(res, headers.getSetCookie())

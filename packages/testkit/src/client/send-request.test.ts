@@ -1,24 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { type ListeningServer, listenOnFreePort } from '../server/listen-on-free-port.js'
 import { sendRequest } from './send-request.js'
 
-let server: Server | undefined
+let served: ListeningServer | undefined
 
 afterEach(async () => {
-  const current = server
-  server = undefined
-  if (current === undefined) return
-  current.closeAllConnections()
-  await new Promise<void>((resolve) => current.close(() => resolve()))
+  const current = served
+  served = undefined
+  await current?.close()
 })
 
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  server = createServer(handler)
-  const started = server
-  await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve))
-  const address = started.address()
-  if (address === null || typeof address === 'string') throw new Error('Expected a TCP address.')
-  return `http://127.0.0.1:${address.port}`
+  served = await listenOnFreePort(createServer(handler))
+  return served.url
 }
 
 /** Answers with what it received: method, target, header lines and the body as hex. */

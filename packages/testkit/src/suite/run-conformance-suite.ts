@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConformanceVariant } from '../app/conformance-app.js'
 import { type ConformanceRequest, type ConformanceResponse, sendRequest } from '../client/send-request.js'
+import type { ListeningServer } from '../server/listen-on-free-port.js'
 import { bodyCases } from './cases/bodies.js'
 import { bodyValidationCases } from './cases/body-validation.js'
 import { clientIdentityCases } from './cases/client-identity.js'
@@ -15,13 +16,8 @@ import { appHost, forbiddenHeaders, securityHeaders } from './expected.js'
 import { malformedRequests } from './malformed-input.js'
 import { type NormalizeOptions, normalizeResponse } from './normalize-response.js'
 
-/** A running conformance server. */
-export interface ConformanceServer {
-  /** Its base URL, e.g. `http://127.0.0.1:54321`. */
-  readonly url: string
-  /** Stops it and closes its connections. */
-  close(): Promise<void>
-}
+/** A running conformance server: its base URL and how to stop it. */
+export type ConformanceServer = ListeningServer
 
 /**
  * Starts a real server for a variant on an ephemeral port of 127.0.0.1, built from

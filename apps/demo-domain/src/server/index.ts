@@ -1,0 +1,8 @@
+export {
+  type ListenOptions,
+  listeningUrl,
+  listenOn,
+  type RunningServer,
+  type StartOptions,
+} from './listen-on.js'
+export { serveFromEnv } from './serve-from-env.js'

@@ -35,7 +35,7 @@ export const notFound = withSecurity(
   security,
   (_request, { security: outcome }) => {
     const early = security.statusResponse(404, outcome)
-    return new Response(early.body, { status: early.status, headers: early.headers })
+    return new Response(early.body, { status: early.status, headers: [...early.headers] })
   },
   { peer },
 )

@@ -1,4 +1,4 @@
-import { type EarlyResponse, mergeVary } from '@sec/core'
+import { type EarlyResponse, mergeVary, type ResponseHeaders } from '@sec/core'
 import type { FastifyReply } from 'fastify'
 
 function addVary(reply: FastifyReply, value: string): void {
@@ -14,17 +14,18 @@ function addCookies(reply: FastifyReply, cookies: readonly string[]): void {
 }
 
 /**
- * Sets every header of a Web `Headers` on a Fastify reply: `Vary` merges with the value already
- * there, each `Set-Cookie` stays its own line, any other header replaces the one already set.
- * Setting the same headers twice (in the hook, then in the error handler) changes nothing.
+ * Sets every header of an outcome's {@link ResponseHeaders} on a Fastify reply: `Vary` merges with
+ * the value already there, each `Set-Cookie` stays its own line, any other header replaces the one
+ * already set. Setting the same headers twice (in the hook, then in the error handler) changes
+ * nothing. Node checks each name and value when the reply is written.
  */
-export function setReplyHeaders(reply: FastifyReply, headers: Headers): void {
+export function setReplyHeaders(reply: FastifyReply, headers: ResponseHeaders): void {
   let cookies = false
-  for (const [name, value] of headers) {
+  headers.forEach((value, name) => {
     if (name === 'set-cookie') cookies = true
     else if (name === 'vary') addVary(reply, value)
     else reply.header(name, value)
-  }
+  })
   if (cookies) addCookies(reply, headers.getSetCookie())
 }
 

@@ -1,8 +1,18 @@
-import { type EarlyResponse, mergeVary, type Outcome } from '@sec/core'
+import { type EarlyResponse, mergeVary, type Outcome, type ResponseHeaders } from '@sec/core'
+
+/**
+ * The Web `Headers` of an outcome's headers. `Headers` checks each name and value here, so an
+ * invalid value a guard set throws now, as it would in a Node adapter when the response is written.
+ */
+export function webHeaders(headers: ResponseHeaders): Headers {
+  const web = new Headers()
+  for (const [name, value] of headers) web.append(name, value)
+  return web
+}
 
 /** A Web `Response` for a response the security layer answers itself. */
 export function earlyResponse(early: EarlyResponse): Response {
-  return new Response(early.body, { status: early.status, headers: early.headers })
+  return new Response(early.body, { status: early.status, headers: webHeaders(early.headers) })
 }
 
 function applyOutcome(target: Headers, outcome: Outcome): void {

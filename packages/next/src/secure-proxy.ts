@@ -1,7 +1,7 @@
 import type { Security } from '@sec/core'
 import { type NextRequest, NextResponse } from 'next/server.js'
 import { checkRouteOptions, checkSecurity, type SecureRouteOptions } from './options.js'
-import { earlyResponse } from './outcome-response.js'
+import { earlyResponse, webHeaders } from './outcome-response.js'
 import { webSecurityRequest } from './web-security-request.js'
 
 /** A Next.js proxy function, as {@link secureProxy} returns it. */
@@ -29,7 +29,7 @@ export function secureProxy(security: Security, options?: SecureRouteOptions): S
   const route = guards === undefined ? undefined : { guards }
   return async (request) => {
     const outcome = await security.protect(webSecurityRequest(request, peer(request)), route)
-    if (outcome.response === undefined) return NextResponse.next({ headers: outcome.headers })
+    if (outcome.response === undefined) return NextResponse.next({ headers: webHeaders(outcome.headers) })
     const response = earlyResponse(outcome.response)
     outcome.finish({ status: response.status })
     return response

@@ -70,7 +70,7 @@ function preflightRefusal(
  * treat as a failed preflight) but cannot widen a refusal, whose `403` is already decided.
  *
  * Options are checked and every header value is built now; per request the guard does a `Set`
- * lookup and a few `Headers.set` calls.
+ * lookup and a few header `set` calls.
  *
  * @example
  * cors({ origins: ['https://app.example.com'], credentials: true, methods: ['GET', 'POST', 'DELETE'] })

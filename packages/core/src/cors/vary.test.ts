@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ResponseHeaders } from '../pipeline/index.js'
 import { createVaryAppender } from './vary.js'
 
 describe('createVaryAppender', () => {
@@ -13,14 +14,15 @@ describe('createVaryAppender', () => {
     ['*', '*'],
     ['Accept, *', 'Accept, *'],
   ])('turns Vary %j into %j', (current, expected) => {
-    const headers = new Headers()
+    const headers = new ResponseHeaders()
     if (current !== null) headers.set('vary', current)
     appendOriginAndMethod(headers)
     expect(headers.get('vary')).toBe(expected)
   })
 
   it('adds nothing the second time', () => {
-    const headers = new Headers({ vary: 'Accept' })
+    const headers = new ResponseHeaders()
+    headers.set('vary', 'Accept')
     appendOriginAndMethod(headers)
     appendOriginAndMethod(headers)
     expect(headers.get('vary')).toBe('Accept, Origin, Access-Control-Request-Method')

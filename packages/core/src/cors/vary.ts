@@ -1,9 +1,11 @@
+import type { ResponseHeaders } from '../pipeline/index.js'
+
 /**
  * Makes a function that adds `tokens` to a response's `Vary` header: it keeps what other code put
  * there, adds no token twice (case-insensitively), and leaves `Vary: *` alone. The common case, no
- * `Vary` yet, costs one `Headers.set` of a string joined once here.
+ * `Vary` yet, costs one `set` of a string joined once here.
  */
-export function createVaryAppender(tokens: readonly string[]): (headers: Headers) => void {
+export function createVaryAppender(tokens: readonly string[]): (headers: ResponseHeaders) => void {
   const joined = tokens.join(', ')
   const lowerTokens = tokens.map((token) => token.toLowerCase())
   return (headers) => {

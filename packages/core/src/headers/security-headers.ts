@@ -265,7 +265,7 @@ function resolvePolicy(base: CspDirectives, option: unknown): string | false {
  * A guard that sets security headers on every response, problem responses included (it is an
  * `always` guard), and asks the adapter to remove `X-Powered-By` and `Server`.
  *
- * Everything is computed here, once: per request the guard makes a few `Headers.set` calls and,
+ * Everything is computed here, once: per request the guard makes a few header `set` calls and,
  * when the policy has a nonce, draws one nonce. The nonce (144 random bits, base64) is recorded in
  * `outcome.facts.cspNonce` for the page's `<script nonce>` and `<style nonce>` tags.
  *

@@ -2,6 +2,7 @@ import type { ClientInfo } from '../client-ip/index.js'
 import { type Problem, problemTypePrefix } from '../problem/index.js'
 import type { SecurityRequest } from '../request/index.js'
 import type { Principal } from './principal.js'
+import type { ResponseHeaders } from './response-headers.js'
 
 /** Response headers a decision adds, by name. */
 export type HeaderRecord = Readonly<Record<string, string>>
@@ -74,8 +75,11 @@ export interface GuardContext {
   readonly query: URLSearchParams
   /** The route params the adapter matched, e.g. `{ id: 'n_…' }`. */
   readonly params: Readonly<Record<string, string>>
-  /** Headers to send with the response, whatever the verdict. */
-  readonly responseHeaders: Headers
+  /**
+   * Headers to send with the response, whatever the verdict. Values are not checked here: the
+   * framework checks them when the adapter writes the response (see {@link ResponseHeaders}).
+   */
+  readonly responseHeaders: ResponseHeaders
   /** Asks the adapter to remove a header the framework sets (e.g. `X-Powered-By`). */
   removeResponseHeader(name: string): void
   /** The authenticated caller, once an authentication guard set it. */

@@ -16,4 +16,5 @@ export {
 export { mergeVary } from './merge-vary.js'
 export type { EarlyResponse, FinishResult, Outcome } from './outcome.js'
 export type { Principal } from './principal.js'
+export { ResponseHeaders } from './response-headers.js'
 export { type Clock, cryptoRandom, type RandomSource, randomUuid, systemClock } from './runtime.js'

@@ -4,6 +4,7 @@ import { type Problem, problemContentType } from '../problem/index.js'
 import type { Decision, HeaderRecord, RequestInput } from './guard.js'
 import type { Principal } from './principal.js'
 import type { RequestContext } from './request-context.js'
+import { ResponseHeaders } from './response-headers.js'
 import type { Runtime } from './runtime.js'
 
 /** A response the security layer sends itself: a problem, a redirect, a preflight answer. */
@@ -11,7 +12,7 @@ export interface EarlyResponse {
   /** The status to send. */
   readonly status: number
   /** Every header to send (security headers, CORS, `Content-Type`, decision headers). */
-  readonly headers: Headers
+  readonly headers: ResponseHeaders
   /** The body: serialized problem JSON, or `null` for none. */
   readonly body: string | null
 }
@@ -35,7 +36,7 @@ export interface Outcome {
   /** Set when the security layer answers the request itself: the adapter sends it and calls no handler. */
   readonly response: EarlyResponse | undefined
   /** Headers to set on the handler's response (security headers, CORS, rate limits). */
-  readonly headers: Headers
+  readonly headers: ResponseHeaders
   /** Lower-case names of headers the adapter must remove from the response (e.g. `x-powered-by`). */
   readonly removeHeaders: readonly string[]
   /** The resolved client. */
@@ -56,11 +57,11 @@ export interface Outcome {
 
 /** A problem response carrying the context's response headers. */
 export function problemResponse(
-  base: Headers | undefined,
+  base: ResponseHeaders | undefined,
   problem: Problem,
   extra: HeaderRecord | undefined,
 ): EarlyResponse {
-  const headers = new Headers(base)
+  const headers = new ResponseHeaders(base)
   if (extra !== undefined) for (const name in extra) headers.set(name, extra[name] as string)
   headers.set('content-type', problemContentType)
   if (!headers.has('cache-control')) headers.set('cache-control', 'no-store')
@@ -83,7 +84,7 @@ export class RequestOutcome implements Outcome {
     this.#runtime = runtime
   }
 
-  get headers(): Headers {
+  get headers(): ResponseHeaders {
     return this.ctx.responseHeaders
   }
   get removeHeaders(): readonly string[] {
@@ -113,7 +114,7 @@ export class RequestOutcome implements Outcome {
     this.guard = guard
     this.reason = decision.reason
     if (decision.kind === 'respond') {
-      const headers = new Headers(this.ctx.responseHeaders)
+      const headers = new ResponseHeaders(this.ctx.responseHeaders)
       if (decision.headers !== undefined)
         for (const name in decision.headers) headers.set(name, decision.headers[name] as string)
       this.response = { status: decision.status, headers, body: null }

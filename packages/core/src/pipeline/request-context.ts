@@ -2,6 +2,7 @@ import type { ClientInfo, ClientResolver } from '../client-ip/index.js'
 import type { SecurityRequest } from '../request/index.js'
 import type { GuardContext, RequestInput } from './guard.js'
 import type { Principal } from './principal.js'
+import { ResponseHeaders } from './response-headers.js'
 import type { Runtime } from './runtime.js'
 
 const noParams: Readonly<Record<string, string>> = Object.freeze({})
@@ -9,7 +10,7 @@ const noParams: Readonly<Record<string, string>> = Object.freeze({})
 /** The {@link GuardContext} of one request; lazy so unused parts cost nothing. */
 export class RequestContext implements GuardContext {
   readonly request: SecurityRequest
-  readonly responseHeaders = new Headers()
+  readonly responseHeaders = new ResponseHeaders()
   readonly removedHeaders: string[] = []
   principal: Principal | undefined = undefined
   readonly facts: Record<string, unknown> = {}

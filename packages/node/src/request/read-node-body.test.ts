@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { connect } from 'node:net'
-import { SecError, SecProblemError } from '@sec/core'
+import { ResponseHeaders, SecError, SecProblemError } from '@sec/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendResponse } from '../response/send-response.js'
 import { listen, rawRequest, type TestServer } from '../testing/test-server.js'
@@ -28,7 +28,8 @@ async function bodyServer(
       res.end(`read ${bytes.byteLength}: ${decoder.decode(bytes)}`)
     } catch (error) {
       if (!(error instanceof SecProblemError)) throw error
-      const headers = new Headers({ 'content-type': 'application/problem+json' })
+      const headers = new ResponseHeaders()
+      headers.set('content-type', 'application/problem+json')
       sendResponse(res, { status: error.problem.status, headers, body: JSON.stringify(error.problem) })
     }
   })

@@ -1,4 +1,11 @@
-import { catalogProblem, createSecurity, deny, type Guard, type SecurityEvent } from '@sec/core'
+import {
+  catalogProblem,
+  createSecurity,
+  deny,
+  type Guard,
+  ResponseHeaders,
+  type SecurityEvent,
+} from '@sec/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fromNodeRequest } from '../request/from-node-request.js'
 import { listen, rawRequest, type TestServer } from '../testing/test-server.js'
@@ -6,6 +13,12 @@ import { applyOutcomeHeaders } from './apply-outcome-headers.js'
 import { reportFinish } from './report-finish.js'
 import { sendResponse } from './send-response.js'
 import { setResponseHeaders } from './set-response-headers.js'
+
+function responseHeaders(record: Record<string, string>): ResponseHeaders {
+  const headers = new ResponseHeaders()
+  for (const [name, value] of Object.entries(record)) headers.set(name, value)
+  return headers
+}
 
 let server: TestServer | undefined
 afterEach(async () => {
@@ -72,12 +85,13 @@ describe('applying an outcome to a node:http response', () => {
       server.port,
       'POST /denied HTTP/1.1\r\nHost: a.test\r\nContent-Length: 2\r\n\r\n{}GET /denied HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n',
     )
+    // The guards' headers in the order they were set, then the problem's own.
     const one = [
       'HTTP/1.1 403 Forbidden',
-      'cache-control: no-store',
-      'content-type: application/problem+json',
-      'vary: Origin',
       'x-content-type-options: nosniff',
+      'vary: Origin',
+      'content-type: application/problem+json',
+      'cache-control: no-store',
     ]
     expect(withoutDate(text).replace(/\r\nDate: [^\r]+/, '')).toBe(
       [
@@ -99,7 +113,7 @@ describe('applying an outcome to a node:http response', () => {
     server = await listen((_req, res) => {
       sendResponse(res, {
         status: 204,
-        headers: new Headers({ 'access-control-max-age': '600' }),
+        headers: responseHeaders({ 'access-control-max-age': '600' }),
         body: null,
       })
     })
@@ -115,7 +129,7 @@ describe('applying an outcome to a node:http response', () => {
   it('keeps every Set-Cookie line once, next to cookies already set', async () => {
     server = await listen((_req, res) => {
       res.setHeader('set-cookie', 'a=1')
-      const headers = new Headers()
+      const headers = new ResponseHeaders()
       headers.append('set-cookie', 'b=2')
       headers.append('set-cookie', 'a=1')
       setResponseHeaders(res, headers)
@@ -129,7 +143,7 @@ describe('applying an outcome to a node:http response', () => {
   it('does not add Vary tokens already there, and leaves Vary: * alone', async () => {
     server = await listen((req, res) => {
       res.setHeader('vary', req.url === '/star' ? '*' : 'origin, Accept')
-      setResponseHeaders(res, new Headers({ vary: 'Origin, Accept-Encoding' }))
+      setResponseHeaders(res, responseHeaders({ vary: 'Origin, Accept-Encoding' }))
       res.end()
     })
     expect((await fetch(server.url)).headers.get('vary')).toBe('origin, Accept, Accept-Encoding')

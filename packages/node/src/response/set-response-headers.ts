@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { mergeVary } from '@sec/core'
+import { mergeVary, type ResponseHeaders } from '@sec/core'
 
 /** Adds `Vary` tokens to those already set (by compression or another middleware), once each. */
 function addVary(res: ServerResponse, value: string): void {
@@ -16,16 +16,17 @@ function mergeSetCookie(res: ServerResponse, cookies: readonly string[]): void {
 }
 
 /**
- * Sets every header of a Web `Headers` on a Node.js response. `Vary` is merged with the value
- * already there and each `Set-Cookie` is kept as its own line; any other header replaces the one
- * already set. Setting the same headers twice changes nothing.
+ * Sets every header of an outcome's {@link ResponseHeaders} on a Node.js response. `Vary` is merged
+ * with the value already there and each `Set-Cookie` is kept as its own line; any other header
+ * replaces the one already set. Setting the same headers twice changes nothing. Node checks each
+ * name and value as it is set, so an invalid value a guard set throws here.
  */
-export function setResponseHeaders(res: ServerResponse, headers: Headers): void {
+export function setResponseHeaders(res: ServerResponse, headers: ResponseHeaders): void {
   let cookies = false
-  for (const [name, value] of headers) {
+  headers.forEach((value, name) => {
     if (name === 'set-cookie') cookies = true
     else if (name === 'vary') addVary(res, value)
     else res.setHeader(name, value)
-  }
+  })
   if (cookies) mergeSetCookie(res, headers.getSetCookie())
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { ResponseHeaders } from './response-headers.js'
+
+describe('ResponseHeaders', () => {
+  it('compares names case-insensitively and lists them lower-case, in insertion order', () => {
+    const headers = new ResponseHeaders()
+    headers.set('X-Frame-Options', 'DENY')
+    headers.set('cache-control', 'no-store')
+    headers.set('X-FRAME-OPTIONS', 'SAMEORIGIN')
+    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(headers.has('Cache-Control')).toBe(true)
+    expect([...headers]).toEqual([
+      ['x-frame-options', 'SAMEORIGIN'],
+      ['cache-control', 'no-store'],
+    ])
+    expect([...headers.keys()]).toEqual(['x-frame-options', 'cache-control'])
+    expect([...headers.values()]).toEqual(['SAMEORIGIN', 'no-store'])
+  })
+
+  it('answers null and false for an absent header, and deletes', () => {
+    const headers = new ResponseHeaders()
+    headers.set('vary', 'Origin')
+    headers.delete('Vary')
+    expect(headers.get('vary')).toBeNull()
+    expect(headers.has('vary')).toBe(false)
+    expect([...headers]).toEqual([])
+  })
+
+  it('joins appended values with a comma, as Headers does', () => {
+    const headers = new ResponseHeaders()
+    headers.append('Vary', 'Origin')
+    headers.append('vary', 'Accept')
+    expect(headers.get('vary')).toBe('Origin, Accept')
+    expect(headers.getSetCookie()).toEqual([])
+  })
+
+  it('keeps each Set-Cookie on its own', () => {
+    const headers = new ResponseHeaders()
+    headers.append('Set-Cookie', 'a=1')
+    headers.append('set-cookie', 'b=2')
+    headers.set('x-a', '1')
+    expect(headers.getSetCookie()).toEqual(['a=1', 'b=2'])
+    expect(headers.get('set-cookie')).toBe('a=1, b=2')
+    expect([...headers.entries()]).toEqual([
+      ['x-a', '1'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ])
+    const seen: string[] = []
+    headers.forEach((value, name, self) => {
+      expect(self).toBe(headers)
+      seen.push(`${name}=${value}`)
+    })
+    expect(seen).toEqual(['x-a=1', 'set-cookie=a=1', 'set-cookie=b=2'])
+    headers.set('set-cookie', 'c=3')
+    expect(headers.getSetCookie()).toEqual(['c=3'])
+    headers.delete('Set-Cookie')
+    expect(headers.has('set-cookie')).toBe(false)
+  })
+
+  it('copies: changing the copy leaves the original alone', () => {
+    const original = new ResponseHeaders()
+    original.set('x-a', '1')
+    original.append('set-cookie', 'a=1')
+    const copy = new ResponseHeaders(original)
+    copy.set('x-b', '2')
+    copy.append('set-cookie', 'b=2')
+    expect(Object.fromEntries(original)).toEqual({ 'x-a': '1', 'set-cookie': 'a=1' })
+    expect([...copy]).toEqual([
+      ['x-a', '1'],
+      ['x-b', '2'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ])
+  })
+})

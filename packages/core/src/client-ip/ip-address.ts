@@ -15,10 +15,28 @@ const portPattern = /^(?:\d{1,5}|_[0-9a-z._-]+)$/i
 /** The longest text worth parsing: a bracketed IPv6 with an embedded IPv4, a zone id and a port. */
 const maxLength = 96
 
+/**
+ * An IPv4 address read from text that matched {@link ipv4Pattern}. That pattern admits no leading
+ * zeros, so the text already is the dotted-quad form `toString()` would build: keeping it saves
+ * formatting the address again for `ip` and `ipKey` on every request.
+ */
+class DottedQuad extends ipaddr.IPv4 {
+  readonly #text: string
+
+  constructor(octets: number[], text: string) {
+    super(octets)
+    this.#text = text
+  }
+
+  override toString(): string {
+    return this.#text
+  }
+}
+
 function parseIpv4(text: string): ipaddr.IPv4 | undefined {
   const match = ipv4Pattern.exec(text)
   if (match === null) return undefined
-  return new ipaddr.IPv4([Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])])
+  return new DottedQuad([Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])], text)
 }
 
 /** Parses an IPv6 address without brackets; the zone id, if allowed, is dropped. */

@@ -11,6 +11,14 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * Whether a value can hold keys to report. Scalars are skipped before their JSON pointer is built,
+ * since most values of a body are scalars and the walk runs on every validated request.
+ */
+function isWalkable(value: unknown): value is object {
+  return typeof value === 'object' && value !== null
+}
+
+/**
  * Reports, as `Unknown field`, every key of `input` that a successful schema left out of
  * `output`: how schemas that strip unknown keys (valibot `object`, zod's default) show them, so
  * the check works with any Standard Schema. It descends only where the output keeps the input's
@@ -31,16 +39,23 @@ export function collectUnknownKeys(
   if (Array.isArray(input)) {
     if (!Array.isArray(output) || output.length !== input.length) return
     for (let k = 0; k < input.length && errors.length < maxErrors; k++) {
-      collectUnknownKeys(errors, maxErrors, location, input[k], output[k], `${pointer}/${k}`, depth + 1)
+      const item: unknown = input[k]
+      if (isWalkable(item))
+        collectUnknownKeys(errors, maxErrors, location, item, output[k], `${pointer}/${k}`, depth + 1)
     }
     return
   }
   if (!isPlainRecord(input) || !isPlainRecord(output)) return
   for (const key of Object.keys(input)) {
     if (errors.length >= maxErrors) return
-    const path = `${pointer}/${pointerSegment(key)}`
-    if (Object.hasOwn(output, key))
-      collectUnknownKeys(errors, maxErrors, location, input[key], output[key], path, depth + 1)
-    else errors.push({ location, path, message: 'Unknown field' })
+    if (!Object.hasOwn(output, key)) {
+      errors.push({ location, path: `${pointer}/${pointerSegment(key)}`, message: 'Unknown field' })
+      continue
+    }
+    const value = input[key]
+    if (isWalkable(value)) {
+      const path = `${pointer}/${pointerSegment(key)}`
+      collectUnknownKeys(errors, maxErrors, location, value, output[key], path, depth + 1)
+    }
   }
 }

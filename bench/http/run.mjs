@@ -3,6 +3,7 @@
 // Variants are interleaved round by round so drift on the machine hits all of them alike.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -33,7 +34,17 @@ async function startServer(framework, variant) {
   const [chunk] = await once(child.stdout, 'data')
   const port = Number(String(chunk).trim())
   if (!Number.isInteger(port)) throw new Error(`${framework}/${variant} did not report a port`)
-  return { port, stop: () => child.kill() }
+  return { port, pid: child.pid, stop: () => child.kill() }
+}
+
+// User + system CPU time of a process in clock ticks (fields 14 and 15 of /proc/<pid>/stat),
+// Linux only. Server CPU per request is steadier than throughput on a shared machine, where the
+// load generator competes with the server for the same cores.
+const ticksPerSecond = 100
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
 }
 
 async function check(port) {
@@ -54,10 +65,12 @@ async function measure(framework, variant) {
       connections,
     }
     await autocannon({ ...options, duration: 1 })
+    const before = cpuTicks(server.pid)
     const result = await autocannon({ ...options, duration })
+    const cpuMicros = ((cpuTicks(server.pid) - before) * 1e6) / ticksPerSecond
     if (result.non2xx > 0 || result.errors > 0)
       throw new Error(`${framework}/${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-    return result.requests.average
+    return { rps: result.requests.average, cpu: cpuMicros / result.requests.total }
   } finally {
     server.stop()
   }
@@ -69,18 +82,17 @@ const samples = {}
 for (let round = 0; round < rounds; round++) {
   for (const framework of frameworks) {
     for (const variant of variants) {
-      const rps = await measure(framework, variant)
+      const sample = await measure(framework, variant)
       samples[`${framework}/${variant}`] ??= []
-      samples[`${framework}/${variant}`].push(rps)
-      process.stderr.write(`round ${round + 1} ${framework}/${variant}: ${Math.round(rps)} req/s\n`)
+      samples[`${framework}/${variant}`].push(sample)
+      process.stderr.write(
+        `round ${round + 1} ${framework}/${variant}: ${Math.round(sample.rps)} req/s, ${sample.cpu.toFixed(1)} µs CPU/request\n`,
+      )
     }
   }
 }
 
-const rows = frameworks.map((framework) => {
-  const [bare, sec, peer] = variants.map((variant) => median(samples[`${framework}/${variant}`]))
-  return { framework, bare, sec, peer, secVsBare: sec / bare, peerVsBare: peer / bare, secVsPeer: sec / peer }
-})
+const medianOf = (framework, variant, key) => median(samples[`${framework}/${variant}`].map((s) => s[key]))
 
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
 console.log(`Machine: ${machine}`)
@@ -88,9 +100,24 @@ console.log(
   `Settings: ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians`,
 )
 console.log('')
+console.log('Throughput (requests per second), as ratios; higher is better:')
+console.log('')
 console.log('| framework | @sec / bare | peer / bare | @sec / peer |')
 console.log('|---|---|---|---|')
-for (const r of rows)
+for (const framework of frameworks) {
+  const [bare, sec, peer] = variants.map((variant) => medianOf(framework, variant, 'rps'))
   console.log(
-    `| ${r.framework} | ${r.secVsBare.toFixed(2)} | ${r.peerVsBare.toFixed(2)} | ${r.secVsPeer.toFixed(2)} |`,
+    `| ${framework} | ${(sec / bare).toFixed(2)} | ${(peer / bare).toFixed(2)} | ${(sec / peer).toFixed(2)} |`,
   )
+}
+console.log('')
+console.log('Server CPU time per request, as ratios; lower is better:')
+console.log('')
+console.log('| framework | @sec / bare | peer / bare | @sec / peer |')
+console.log('|---|---|---|---|')
+for (const framework of frameworks) {
+  const [bare, sec, peer] = variants.map((variant) => medianOf(framework, variant, 'cpu'))
+  console.log(
+    `| ${framework} | ${(sec / bare).toFixed(2)} | ${(peer / bare).toFixed(2)} | ${(sec / peer).toFixed(2)} |`,
+  )
+}

@@ -110,6 +110,13 @@ describe('createSecurity', () => {
     ])
   })
 
+  it('says the outcome is observed only when there are event sinks', async () => {
+    const unobserved = await createSecurity().protect(request())
+    const observed = await createSecurity({ events: () => undefined }).protect(request())
+    const emptySinks = await createSecurity({ events: [] }).protect(request())
+    expect([unobserved.observed, observed.observed, emptySinks.observed]).toEqual([false, true, false])
+  })
+
   it('maps framework errors without leaking messages', () => {
     const security = createSecurity({ random: fixedRandom })
     const notFound = security.statusResponse(404)

@@ -51,6 +51,11 @@ export interface Outcome {
   readonly body: unknown
   /** The request id; a 500 sends it to the caller as `correlationId`. */
   readonly requestId: string
+  /**
+   * Whether {@link Outcome.finish} emits anything: `true` when the Security has `events` sinks.
+   * When `false`, an adapter may skip waiting for the response to end just to report its status.
+   */
+  readonly observed: boolean
   /** Reports the final status once the response is sent; emits the `request.completed` event. Only the first call counts. */
   finish(result: FinishResult): void
 }
@@ -107,6 +112,9 @@ export class RequestOutcome implements Outcome {
   }
   get requestId(): string {
     return this.ctx.requestId
+  }
+  get observed(): boolean {
+    return this.#runtime.hasSinks
   }
 
   /** Records the decision that ended the request and builds its response (after `always` guards ran). */

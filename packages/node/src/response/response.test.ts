@@ -190,4 +190,30 @@ describe('reportFinish', () => {
     await reported
     expect(events.map((event) => event.type === 'request.completed' && event.status)).toEqual([499])
   })
+
+  it('listens for nothing when the outcome has no one to report to', async () => {
+    const security = createSecurity()
+    const listeners: number[] = []
+    server = await listen(async (req, res) => {
+      const outcome = await security.protect(fromNodeRequest(req))
+      const before = res.listenerCount('close')
+      reportFinish(res, outcome)
+      listeners.push(res.listenerCount('close') - before)
+      res.end()
+    })
+    const observed = await listen(async (req, res) => {
+      const outcome = await createSecurity({ events: () => undefined }).protect(fromNodeRequest(req))
+      const before = res.listenerCount('close')
+      reportFinish(res, outcome)
+      listeners.push(res.listenerCount('close') - before)
+      res.end()
+    })
+    try {
+      await fetch(server.url)
+      await fetch(observed.url)
+    } finally {
+      await observed.close()
+    }
+    expect(listeners).toEqual([0, 1])
+  })
 })

@@ -4,7 +4,11 @@ import { mergeVary, type ResponseHeaders } from '@sec/core'
 /** Adds `Vary` tokens to those already set (by compression or another middleware), once each. */
 function addVary(res: ServerResponse, value: string): void {
   const current = res.getHeader('vary')
-  res.setHeader('vary', current === undefined ? value : mergeVary(String(current), value))
+  if (current === undefined) res.setHeader('vary', value)
+  else {
+    const merged = mergeVary(String(current), value)
+    if (merged !== current) res.setHeader('vary', merged)
+  }
 }
 
 /** Adds cookies to those already set, skipping any already there, so applying twice is harmless. */
@@ -26,7 +30,9 @@ export function setResponseHeaders(res: ServerResponse, headers: ResponseHeaders
   headers.forEach((value, name) => {
     if (name === 'set-cookie') cookies = true
     else if (name === 'vary') addVary(res, value)
-    else res.setHeader(name, value)
+    // Route guards make the adapter apply the outcome's headers a second time: a header already
+    // holding its value is left alone rather than checked and stored again by Node.
+    else if (res.getHeader(name) !== value) res.setHeader(name, value)
   })
   if (cookies) mergeSetCookie(res, headers.getSetCookie())
 }

@@ -7,5 +7,10 @@ beforeAll(buildIfStale, 180_000)
 
 runDemoSuite('next', startNextServer, {
   startTimeout: 30_000,
-  varyPrefix: 'rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch',
+  frameworkVaryTokens: [
+    'rsc',
+    'next-router-state-tree',
+    'next-router-prefetch',
+    'next-router-segment-prefetch',
+  ],
 })

@@ -1,4 +1,10 @@
-import { type ConformanceRequest, type ConformanceResponse, sendRequest } from '@sec/testkit'
+import {
+  type ConformanceRequest,
+  type ConformanceResponse,
+  normalizeResponse,
+  securityHeaders,
+  sendRequest,
+} from '@sec/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoOrigin, noteBodyLimit } from '../security/index.js'
 
@@ -18,37 +24,15 @@ export interface DemoSuiteOptions {
   /** How long starting the server may take, in ms. Default: `10000`. */
   readonly startTimeout?: number
   /**
-   * What the framework itself puts in `Vary` before the security layer's value. Next.js adds
-   * `rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch` to every
-   * route handler response. Default: nothing.
+   * `Vary` tokens the framework itself adds to every response, left out of comparisons. Next.js
+   * adds `rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch` to
+   * every route handler response. Default: none.
    */
-  readonly varyPrefix?: string
+  readonly frameworkVaryTokens?: readonly string[]
 }
 
-/** Headers that differ between runs or transports, left out of every comparison. */
-const transportHeaders = new Set([
-  'date',
-  'connection',
-  'keep-alive',
-  'content-length',
-  'transfer-encoding',
-  'etag',
-])
-
-/** The security headers of `headers('api')`, on every response. */
-export const apiSecurityHeaders: Readonly<Record<string, string>> = {
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy':
-    'accelerometer=(), bluetooth=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()',
-  'referrer-policy': 'strict-origin-when-cross-origin',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'x-permitted-cross-domain-policies': 'none',
-  'x-xss-protection': '0',
-}
+/** The security headers of `headers('api')`, on every response: the conformance suite's own. */
+export const apiSecurityHeaders = securityHeaders
 
 const jsonHeaders = {
   ...apiSecurityHeaders,
@@ -57,17 +41,11 @@ const jsonHeaders = {
 }
 const problemHeaders = { ...apiSecurityHeaders, vary: 'Origin', 'content-type': 'application/problem+json' }
 
-function comparableWith(varyPrefix: string | undefined) {
+function comparableWith(frameworkVaryTokens: readonly string[] | undefined) {
+  const options = frameworkVaryTokens === undefined ? {} : { frameworkVaryTokens }
   return (response: ConformanceResponse): { status: number; headers: Record<string, string> } => {
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (transportHeaders.has(name)) continue
-      headers[name] =
-        name === 'vary' && varyPrefix !== undefined && value.startsWith(`${varyPrefix}, `)
-          ? value.slice(varyPrefix.length + 2)
-          : value
-    }
-    return { status: response.status, headers }
+    const { status, headers } = normalizeResponse(response, options)
+    return { status, headers: { ...headers } }
   }
 }
 
@@ -87,14 +65,14 @@ function postJson(body: string, contentType = 'application/json'): ConformanceRe
 
 /**
  * The black-box suite every Notes demo runs against its real server: the same requests must get
- * the same status, headers (all but {@link transportHeaders}) and body from Express, Fastify, Koa
+ * the same status, headers (all but the conformance suite's `ignoredHeaders`) and body from Express, Fastify, Koa
  * and Next.js.
  */
 export function runDemoSuite(name: string, start: StartDemoServer, options: DemoSuiteOptions = {}): void {
   describe(`${name} Notes demo`, () => {
     let server: DemoServer
     const send = (request: ConformanceRequest) => sendRequest(server.url, request)
-    const comparable = comparableWith(options.varyPrefix)
+    const comparable = comparableWith(options.frameworkVaryTokens)
 
     beforeAll(async () => {
       server = await start()

@@ -1,4 +1,4 @@
-import { withSecurity } from '@sec/next'
+import { earlyResponse, withSecurity } from '@sec/next'
 import { createNotesDemo, type NotesDemo } from 'demo-domain'
 
 const key = Symbol.for('next-demo.notes')
@@ -33,9 +33,6 @@ export function json(value: unknown, status = 200): Response {
  */
 export const notFound = withSecurity(
   security,
-  (_request, { security: outcome }) => {
-    const early = security.statusResponse(404, outcome)
-    return new Response(early.body, { status: early.status, headers: [...early.headers] })
-  },
+  (_request, { security: outcome }) => earlyResponse(security.statusResponse(404, outcome)),
   { peer },
 )

@@ -5,6 +5,7 @@ describe('public exports', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "earlyResponse",
         "preflight",
         "secureProxy",
         "withSecurity",

@@ -4,7 +4,9 @@
  *
  * @packageDocumentation
  */
+
 export type { SecureRouteOptions } from './options.js'
+export { earlyResponse } from './outcome-response.js'
 export type { NextPeer, PeerOption, PeerResolver } from './peer.js'
 export { preflight } from './preflight.js'
 export { type SecureProxy, secureProxy } from './secure-proxy.js'

@@ -10,7 +10,13 @@ export function webHeaders(headers: ResponseHeaders): Headers {
   return web
 }
 
-/** A Web `Response` for a response the security layer answers itself. */
+/**
+ * A Web `Response` for a response the security layer answers itself: `outcome.response`, or what
+ * `security.errorResponse()` / `security.statusResponse()` return.
+ *
+ * @example
+ * return earlyResponse(security.statusResponse(404, outcome))
+ */
 export function earlyResponse(early: EarlyResponse): Response {
   return new Response(early.body, { status: early.status, headers: webHeaders(early.headers) })
 }

@@ -10,6 +10,7 @@ export default defineConfig({
     body: 'src/body/index.ts',
     validation: 'src/validation/index.ts',
     'url-credentials': 'src/url-credentials/index.ts',
+    ratelimit: 'src/ratelimit/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

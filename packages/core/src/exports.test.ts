@@ -9,6 +9,7 @@ const entries = [
   'body',
   'validation',
   'url-credentials',
+  'ratelimit',
 ] as const
 
 it.each(entries)('keeps the public exports of %s', async (entry) => {

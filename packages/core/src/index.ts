@@ -5,6 +5,9 @@ export { type Duration, parseDuration } from './duration/index.js'
 export { SecConfigError, SecError } from './errors/index.js'
 export type {
   EventSink,
+  GuardEvent,
+  RateLimitDeniedEvent,
+  RateLimitStoreEvent,
   RequestCompletedEvent,
   RequestErrorEvent,
   SecurityEvent,
@@ -14,6 +17,7 @@ export * from './headers/index.js'
 export * from './https/index.js'
 export * from './pipeline/index.js'
 export * from './problem/index.js'
+export * from './ratelimit/index.js'
 export * from './request/index.js'
 export * from './url-credentials/index.js'
 export * from './validation/index.js'

@@ -1,5 +1,8 @@
 export type {
   EventSink,
+  GuardEvent,
+  RateLimitDeniedEvent,
+  RateLimitStoreEvent,
   RequestCompletedEvent,
   RequestErrorEvent,
   SecurityEvent,

@@ -35,8 +35,44 @@ export interface RequestErrorEvent extends EventBase {
   readonly error: unknown
 }
 
+/** Emitted when a rate limit denies a request. */
+export interface RateLimitDeniedEvent extends EventBase {
+  readonly type: 'ratelimit.denied'
+  /** The limiter that denied, by name. */
+  readonly limiter: string
+  /**
+   * The key that was limited: a client IP key or a user id as is, an API key only as
+   * `key:` followed by the first 16 hex digits of its SHA-256, never raw.
+   */
+  readonly key: string
+  /** ms until the same request would be admitted. */
+  readonly retryAfter: number
+}
+
+/** Emitted when a limiter's store stops answering, and when it answers again. Not tied to a request. */
+export interface RateLimitStoreEvent {
+  readonly type: 'ratelimit.store-unavailable' | 'ratelimit.store-recovered'
+  /** When it happened, ms since the epoch. */
+  readonly time: number
+  /** The limiter, by name. */
+  readonly limiter: string
+  /** The store's kind, e.g. `redis`. */
+  readonly store: string
+  /** What the limiter does while the store is down: `insurance`, `fail-open` or `fail-closed`. */
+  readonly fallback: 'insurance' | 'fail-open' | 'fail-closed'
+  /** For `store-unavailable`: the error or timeout that tripped it, for server-side logs only. */
+  readonly error?: unknown
+}
+
 /** Every event @sec emits. */
-export type SecurityEvent = RequestCompletedEvent | RequestErrorEvent
+export type SecurityEvent =
+  | RequestCompletedEvent
+  | RequestErrorEvent
+  | RateLimitDeniedEvent
+  | RateLimitStoreEvent
+
+/** An event a guard emits, without the fields the pipeline fills in (time, request id, method, path, client IP). */
+export type GuardEvent = Omit<RateLimitDeniedEvent, keyof EventBase>
 
 /** Receives events. It must not throw; if it does, the error is swallowed so the request goes on. */
 export type EventSink = (event: SecurityEvent) => void

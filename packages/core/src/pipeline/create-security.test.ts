@@ -110,6 +110,35 @@ describe('createSecurity', () => {
     ])
   })
 
+  it('fills in the request fields of an event a guard emits', async () => {
+    const events: unknown[] = []
+    const emitter: Guard = {
+      name: 'emitter',
+      check: (ctx) =>
+        ctx.emit({ type: 'ratelimit.denied', limiter: 'burst', key: '198.51.100.7', retryAfter: 250 }),
+    }
+    const security = createSecurity({
+      guards: [emitter],
+      events: (e) => events.push(e),
+      clock: { now: () => 2000 },
+      random: fixedRandom,
+    })
+    await security.protect(request('/v1/search?q=secret'))
+    expect(events).toEqual([
+      {
+        type: 'ratelimit.denied',
+        limiter: 'burst',
+        key: '198.51.100.7',
+        retryAfter: 250,
+        time: 2000,
+        requestId: '07070707-0707-4707-8707-070707070707',
+        method: 'GET',
+        path: '/v1/search',
+        clientIp: undefined,
+      },
+    ])
+  })
+
   it('says the outcome is observed only when there are event sinks', async () => {
     const unobserved = await createSecurity().protect(request())
     const observed = await createSecurity({ events: () => undefined }).protect(request())

@@ -1,4 +1,5 @@
 import type { ClientInfo } from '../client-ip/index.js'
+import type { GuardEvent } from '../events/index.js'
 import { type Problem, problemTypePrefix } from '../problem/index.js'
 import type { SecurityRequest } from '../request/index.js'
 import type { Principal } from './principal.js'
@@ -98,6 +99,8 @@ export interface GuardContext {
   local<T>(key: symbol): T | undefined
   /** Sets guard-private state for this request. */
   setLocal(key: symbol, value: unknown): void
+  /** Emits a security event; the pipeline adds the time, request id, method, path and client IP. */
+  emit(event: GuardEvent): void
 }
 
 /** What a guard's `check` returns. */

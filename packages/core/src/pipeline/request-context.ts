@@ -1,4 +1,5 @@
 import type { ClientInfo, ClientResolver } from '../client-ip/index.js'
+import type { GuardEvent } from '../events/index.js'
 import type { SecurityRequest } from '../request/index.js'
 import type { GuardContext, RequestInput } from './guard.js'
 import type { Principal } from './principal.js'
@@ -74,5 +75,17 @@ export class RequestContext implements GuardContext {
   setLocal(key: symbol, value: unknown): void {
     this.#locals ??= new Map()
     this.#locals.set(key, value)
+  }
+
+  emit(event: GuardEvent): void {
+    if (!this.#runtime.hasSinks) return
+    this.#runtime.emit({
+      ...event,
+      time: this.#runtime.clock.now(),
+      requestId: this.requestId,
+      method: this.request.method,
+      path: this.path,
+      clientIp: this.client.ip,
+    })
   }
 }

@@ -17,6 +17,8 @@ export const problemCatalog = {
   'duplicate-json-key': { status: 400, title: 'Duplicate JSON Key' },
   'json-too-complex': { status: 400, title: 'JSON Too Complex' },
   'validation-failed': { status: 400, title: 'Validation Failed' },
+  'rate-limited': { status: 429, title: 'Too Many Requests' },
+  'rate-limit-unavailable': { status: 503, title: 'Rate Limit Unavailable' },
   'internal-error': { status: 500, title: 'Internal Server Error' },
 } as const satisfies Readonly<Record<string, { status: number; title: string }>>
 

@@ -3,9 +3,9 @@ import { createNotesDemo, type NotesDemo } from 'demo-domain'
 import express, { type Express } from 'express'
 
 /**
- * The Notes API on Express 5. `secure(security)` runs the app-wide guards on every request;
- * `secure.route(...)` adds a route's own guards (body limit, validation) once Express matched the
- * route; `notFound()` and `errorHandler()` turn unmatched paths and thrown errors into
+ * The Notes API on Express 5. `secure(security)` runs the app-wide guards (the rate limit of
+ * every path but `/health` among them) on every request; `secure.route(...)` adds a route's own
+ * guards (body limit, validation, the search limit) once Express matched the route; `notFound()` and `errorHandler()` turn unmatched paths and thrown errors into
  * problem+json with the security headers.
  */
 export function createApp(demo: NotesDemo = createNotesDemo()): Express {
@@ -24,6 +24,9 @@ export function createApp(demo: NotesDemo = createNotesDemo()): Express {
   })
   app.get('/v1/notes/:id', secure.route(...routes.getNote), (req, res) => {
     res.json(handlers.getNote(req.security))
+  })
+  app.get('/v1/search', secure.route(...routes.search), (req, res) => {
+    res.json(handlers.searchNotes(req.security))
   })
 
   app.use(secure.notFound())

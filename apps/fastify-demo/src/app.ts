@@ -29,5 +29,8 @@ export async function createApp(options: AppOptions = {}): Promise<FastifyInstan
   app.get('/v1/notes/:id', { config: { security: routes.getNote } }, async (request) =>
     handlers.getNote(request.security),
   )
+  app.get('/v1/search', { config: { security: routes.search } }, async (request) =>
+    handlers.searchNotes(request.security),
+  )
   return app
 }

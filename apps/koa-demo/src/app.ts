@@ -26,6 +26,9 @@ export function createApp(demo: NotesDemo = createNotesDemo()): Koa {
   router.get('/v1/notes/:id', secure.route(...routes.getNote), (ctx) => {
     ctx.body = handlers.getNote(ctx.state.security)
   })
+  router.get('/v1/search', secure.route(...routes.search), (ctx) => {
+    ctx.body = handlers.searchNotes(ctx.state.security)
+  })
 
   app.use(secure(security))
   app.use(router.routes())

@@ -31,11 +31,13 @@ function newestChange(path: string): number {
 }
 
 // `next start` runs the server in a child process of its own: each run gets its own process
-// group, so that stopping it stops that child too.
+// group, so that stopping it stops that child too. Without REDIS_URL, whatever the environment
+// holds: every test server counts its rate limits afresh, in its own memory.
 function run(args: readonly string[]): ChildProcess {
+  const { REDIS_URL: _shared, ...env } = process.env
   return spawn(process.execPath, [nextBin, ...args], {
     cwd: appDir,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })

@@ -1,11 +1,19 @@
 import { earlyResponse, withSecurity } from '@sec/next'
-import { createNotesDemo, type NotesDemo } from 'demo-domain'
+import { createNotesDemoFromEnv, type NotesDemo } from 'demo-domain'
 
 const key = Symbol.for('next-demo.notes')
 const shared = globalThis as typeof globalThis & { [key]?: NotesDemo }
 
-// Next.js may load this module once per route bundle; every route handler must see the same store.
-shared[key] ??= createNotesDemo()
+function demoFromEnv(): NotesDemo {
+  const { demo, sharedLimits } = createNotesDemoFromEnv(process.env)
+  if (sharedLimits !== undefined)
+    console.log(`next-demo shares its rate limits through Redis at ${sharedLimits}`)
+  return demo
+}
+
+// Next.js may load this module once per route bundle; every route handler must see the same store
+// and the same rate limiters (and, with REDIS_URL, one Redis connection).
+shared[key] ??= demoFromEnv()
 
 /** The one Notes demo of this server, kept on `globalThis`. */
 export const demo: NotesDemo = shared[key]

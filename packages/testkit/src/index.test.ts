@@ -8,12 +8,18 @@ it('exports exactly the documented API', () => {
     'boomSecret',
     'conformanceCaseGroups',
     'createConformanceApp',
+    'describeWithRedis',
+    'findRedisBinaries',
+    'freePort',
     'ignoredHeaders',
+    'isCi',
     'listenOnFreePort',
     'normalizeResponse',
     'runConformanceSuite',
     'securityHeaderStatuses',
     'securityHeaders',
     'sendRequest',
+    'startRedisCluster',
+    'startRedisServer',
   ])
 })

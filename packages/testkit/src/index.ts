@@ -18,6 +18,7 @@ export {
   type HeaderLines,
   sendRequest,
 } from './client/send-request.js'
+export * from './redis/index.js'
 export { type ListeningServer, listenOnFreePort } from './server/listen-on-free-port.js'
 export type { CaseGroup, ConformanceCase } from './suite/conformance-case.js'
 export { type HeaderMap, securityHeaders } from './suite/expected.js'

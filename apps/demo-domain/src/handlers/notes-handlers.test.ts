@@ -34,6 +34,17 @@ describe('createNotesHandlers', () => {
     expect(handlers.listNotes()).toEqual({ notes: [note] })
   })
 
+  it('searches note titles with the validated query', () => {
+    const store = createNoteStore({ clock })
+    const handlers = createNotesHandlers(store)
+    const wombat = store.create({ title: 'Wombat', body: '' })
+    store.create({ title: 'Quokka', body: '' })
+    const outcome = {
+      input: { body: undefined, query: { q: 'WOMB' }, params: undefined, headers: undefined },
+    } as unknown as Outcome
+    expect(handlers.searchNotes(outcome)).toEqual({ notes: [wombat] })
+  })
+
   it('throws a 404 error that reveals nothing for an unknown id', () => {
     const handlers = createNotesHandlers(createNoteStore())
     let thrown: unknown

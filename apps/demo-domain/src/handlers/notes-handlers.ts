@@ -1,5 +1,5 @@
 import type { Outcome } from '@sec/core'
-import type { NoteInput, NoteParams } from '../schemas/index.js'
+import type { NoteInput, NoteParams, SearchQuery } from '../schemas/index.js'
 import type { Note, NoteStore } from '../store/index.js'
 
 /**
@@ -23,9 +23,9 @@ export interface HealthBody {
   readonly status: 'ok'
 }
 
-/** The body of `GET /v1/notes`. */
+/** The body of `GET /v1/notes` and `GET /v1/search`. */
 export interface NoteList {
-  /** The newest notes first, at most the store's `listLimit`. */
+  /** The newest notes first, at most the store's `listLimit` (or `searchLimit` for a search). */
   readonly notes: readonly Note[]
 }
 
@@ -42,6 +42,11 @@ export interface NotesHandlers {
    * or a thrown {@link NoteNotFoundError}.
    */
   getNote(outcome: Outcome): Note
+  /**
+   * `GET /v1/search?q=`: the notes whose title contains the `q` the route's guards validated
+   * (`outcome.input.query`), ignoring case, newest first, at most the store's `searchLimit`.
+   */
+  searchNotes(outcome: Outcome): NoteList
 }
 
 /** The Notes handlers over a store. */
@@ -49,13 +54,14 @@ export function createNotesHandlers(store: NoteStore): NotesHandlers {
   return {
     health: () => ({ status: 'ok' }),
     listNotes: () => ({ notes: store.list() }),
-    // The route guards validated the body against NoteInputSchema, and the params against
-    // NoteParamsSchema, before these run.
+    // The route guards validated the body against NoteInputSchema, the params against
+    // NoteParamsSchema and the query against SearchQuerySchema before these run.
     createNote: (outcome) => store.create(outcome.body as NoteInput),
     getNote(outcome) {
       const note = store.get((outcome.input.params as NoteParams).id)
       if (note === undefined) throw new NoteNotFoundError()
       return note
     },
+    searchNotes: (outcome) => ({ notes: store.search((outcome.input.query as SearchQuery).q) }),
   }
 }

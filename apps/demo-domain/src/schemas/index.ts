@@ -9,3 +9,4 @@ export {
   NoteParamsSchema,
   noteIdPattern,
 } from './note-schemas.js'
+export { maxQueryLength, type SearchQuery, SearchQuerySchema } from './search-schemas.js'

@@ -9,10 +9,12 @@ import {
   https,
   noCredentialsInUrl,
   type RandomSource,
+  type RateLimitStore,
   type Security,
   validate,
 } from '@sec/core'
-import { NoteInputSchema, NoteParamsSchema } from '../schemas/index.js'
+import { NoteInputSchema, NoteParamsSchema, SearchQuerySchema } from '../schemas/index.js'
+import { createDemoRateLimits } from './demo-rate-limits.js'
 
 /** The browser origin allowed to call the demos: a Vite dev server on its default port. */
 export const demoOrigin = 'http://localhost:5173'
@@ -22,12 +24,21 @@ export const noteBodyLimit = 65_536
 
 /** Options of {@link createDemoSecurity}. Meant for tests; the demos use the defaults. */
 export interface DemoSecurityOptions {
-  /** The clock of the security pipeline. Default: `Date.now`. */
+  /**
+   * The clock of the security pipeline and of the rate limiters. Default: `Date.now` for the
+   * pipeline, a monotonic clock for the limiters.
+   */
   readonly clock?: Clock
   /** The random source of request ids. Default: `crypto.getRandomValues`. */
   readonly random?: RandomSource
-  /** Where security events go. Default: nowhere. */
+  /** Where security events go, the rate limiters' shared-store outages included. Default: nowhere. */
   readonly events?: EventSink | readonly EventSink[]
+  /**
+   * A rate-limit store several processes share, such as `redisStore(redis)` from `@sec/redis`, so
+   * that they enforce one limit together. While it is down each process limits on its own. Default:
+   * none: the limits are counted in this process's memory.
+   */
+  readonly rateLimitStore?: RateLimitStore
 }
 
 /** The guards each Notes route adds to the app-wide ones. */
@@ -36,6 +47,11 @@ export interface DemoRoutes {
   readonly createNote: readonly Guard[]
   /** `GET /v1/notes/:id`: the id validated against {@link NoteParamsSchema}. */
   readonly getNote: readonly Guard[]
+  /**
+   * `GET /v1/search`: 10 searches a minute per client IP (see `searchRateLimit`), then the query
+   * validated against {@link SearchQuerySchema}. The limit comes first, so malformed searches count too.
+   */
+  readonly search: readonly Guard[]
 }
 
 /** The demo's security pipeline and its route guards. */
@@ -58,16 +74,26 @@ export interface DemoSecurity {
  *   `GET`, `HEAD` and `POST` and the request header `Content-Type`; a preflight is cached for 10
  *   minutes. Without credentials: the Notes API uses no cookies or HTTP authentication, so there
  *   is nothing to share, and `Authorization` is not allowed either.
+ * - rate limits (see `anonymousRateLimit`): 60 requests a minute per client IP on every path but
+ *   `/health`, after `cors` so that preflights are not counted, and before the checks that refuse a
+ *   request, so that refused requests are counted too. Each call makes limiters of its own.
  * - `noCredentialsInUrl()`: refuses a query that carries a credential (`?access_token=…`).
  */
 export function createDemoSecurity(options: DemoSecurityOptions = {}): DemoSecurity {
+  const { rateLimitStore, ...pipeline } = options
+  const limits = createDemoRateLimits({
+    ...(rateLimitStore !== undefined && { store: rateLimitStore }),
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.events !== undefined && { events: options.events }),
+  })
   const security = createSecurity({
-    ...options,
+    ...pipeline,
     trustProxy: ['loopback'],
     guards: [
       https({ allowDirectLoopback: true }),
       headers('api'),
       cors({ origins: [demoOrigin], allowedHeaders: ['Content-Type'], maxAge: '10m' }),
+      limits.api,
       noCredentialsInUrl(),
     ],
   })
@@ -79,6 +105,7 @@ export function createDemoSecurity(options: DemoSecurityOptions = {}): DemoSecur
         validate({ body: NoteInputSchema }),
       ],
       getNote: [validate({ params: NoteParamsSchema })],
+      search: [limits.search, validate({ query: SearchQuerySchema })],
     },
   }
 }

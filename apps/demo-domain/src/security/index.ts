@@ -1,4 +1,11 @@
 export {
+  anonymousRateLimit,
+  createDemoRateLimits,
+  type DemoRateLimitOptions,
+  type DemoRateLimits,
+  searchRateLimit,
+} from './demo-rate-limits.js'
+export {
   createDemoSecurity,
   type DemoRoutes,
   type DemoSecurity,

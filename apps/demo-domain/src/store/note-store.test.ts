@@ -73,6 +73,47 @@ describe('createNoteStore', () => {
     expect(store.list().map((n) => n.title)).toEqual(['three', 'two'])
   })
 
+  it('searches titles for a substring, ignoring case, newest first', () => {
+    const store = createNoteStore({ random: countingRandom() })
+    for (const title of ['Quokka facts', 'Wombats', 'A BIG quokka day', 'quokkas', 'Ünïcode QUOKKA'])
+      store.create({ title, body: 'quokka' })
+    expect(store.search('QuOkKa').map((n) => n.title)).toEqual([
+      'Ünïcode QUOKKA',
+      'quokkas',
+      'A BIG quokka day',
+      'Quokka facts',
+    ])
+    expect(store.search('big QUOKKA').map((n) => n.title)).toEqual(['A BIG quokka day'])
+    expect(store.search('ünï').map((n) => n.title)).toEqual(['Ünïcode QUOKKA'])
+    expect(store.search('facts day')).toEqual([])
+  })
+
+  it('matches titles only, not bodies or tags', () => {
+    const store = createNoteStore()
+    store.create({ title: 'Plain', body: 'needle', tags: ['needle'] })
+    expect(store.search('needle')).toEqual([])
+  })
+
+  it('returns at most searchLimit matches, the newest', () => {
+    const store = createNoteStore({ searchLimit: 2, random: countingRandom() })
+    for (const title of ['match 1', 'other', 'match 2', 'match 3']) store.create({ title, body: '' })
+    expect(store.search('match').map((n) => n.title)).toEqual(['match 3', 'match 2'])
+  })
+
+  it('returns 20 matches by default', () => {
+    const store = createNoteStore()
+    for (let i = 0; i < 25; i++) store.create({ title: `t${i}`, body: '' })
+    expect(store.search('t').map((n) => n.title)).toEqual(Array.from({ length: 20 }, (_, i) => `t${24 - i}`))
+  })
+
+  it('forgets the title of an evicted note', () => {
+    const store = createNoteStore({ maxNotes: 1, random: countingRandom() })
+    store.create({ title: 'gone', body: '' })
+    store.create({ title: 'kept', body: '' })
+    expect(store.search('gone')).toEqual([])
+    expect(store.search('kept').map((n) => n.title)).toEqual(['kept'])
+  })
+
   it('evicts the oldest note past maxNotes', () => {
     const store = createNoteStore({ maxNotes: 2, random: countingRandom() })
     const one = store.create({ title: 'one', body: '' })
@@ -99,6 +140,12 @@ describe('createNoteStore', () => {
   it('refuses a listLimit of 0', () => {
     expect(() => createNoteStore({ listLimit: 0 })).toThrow(
       'createNoteStore: listLimit must be a positive integer, got 0.',
+    )
+  })
+
+  it('refuses a searchLimit of 0', () => {
+    expect(() => createNoteStore({ searchLimit: 0 })).toThrow(
+      'createNoteStore: searchLimit must be a positive integer, got 0.',
     )
   })
 })

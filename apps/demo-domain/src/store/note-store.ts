@@ -21,6 +21,8 @@ export interface NoteStoreOptions {
   readonly maxNotes?: number
   /** The most notes {@link NoteStore.list} returns, newest first. Default: `100`. */
   readonly listLimit?: number
+  /** The most notes {@link NoteStore.search} returns, newest first. Default: `20`. */
+  readonly searchLimit?: number
   /** The clock that stamps `createdAt`. Default: `Date.now`. */
   readonly clock?: Clock
   /** The random source of note ids. Default: `crypto.getRandomValues`. */
@@ -35,6 +37,11 @@ export interface NoteStore {
   get(id: string): Note | undefined
   /** The newest notes first, at most `listLimit` of them. */
   list(): readonly Note[]
+  /**
+   * The notes whose title contains `text`, ignoring case, newest first, at most `searchLimit` of
+   * them. Case is folded with `toLowerCase()` (Unicode's default mapping, the same in every locale).
+   */
+  search(text: string): readonly Note[]
   /** How many notes are stored. */
   readonly size: number
 }
@@ -62,10 +69,13 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 export function createNoteStore(options: NoteStoreOptions = {}): NoteStore {
   const maxNotes = positiveInteger('maxNotes', options.maxNotes, 10_000)
   const listLimit = positiveInteger('listLimit', options.listLimit, 100)
+  const searchLimit = positiveInteger('searchLimit', options.searchLimit, 20)
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
   const byId = new Map<string, Note>()
   const order: string[] = []
+  // Titles folded once when a note is stored, so a search folds only its own text.
+  const foldedTitles = new Map<string, string>()
 
   function newId(): string {
     const id = `n_${base64url(random(new Uint8Array(idBytes)))}`
@@ -83,8 +93,13 @@ export function createNoteStore(options: NoteStoreOptions = {}): NoteStore {
         tags: Object.freeze([...(input.tags ?? [])]),
         createdAt: new Date(clock.now()).toISOString(),
       })
-      if (order.length >= maxNotes) byId.delete(order.shift() as string)
+      if (order.length >= maxNotes) {
+        const evicted = order.shift() as string
+        byId.delete(evicted)
+        foldedTitles.delete(evicted)
+      }
       byId.set(note.id, note)
+      foldedTitles.set(note.id, note.title.toLowerCase())
       order.push(note.id)
       return note
     },
@@ -95,6 +110,15 @@ export function createNoteStore(options: NoteStoreOptions = {}): NoteStore {
       const notes: Note[] = []
       for (let i = order.length - 1; i >= 0 && notes.length < listLimit; i--) {
         notes.push(byId.get(order[i] as string) as Note)
+      }
+      return notes
+    },
+    search(text) {
+      const folded = text.toLowerCase()
+      const notes: Note[] = []
+      for (let i = order.length - 1; i >= 0 && notes.length < searchLimit; i--) {
+        const id = order[i] as string
+        if ((foldedTitles.get(id) as string).includes(folded)) notes.push(byId.get(id) as Note)
       }
       return notes
     },

@@ -1,6 +1,7 @@
 import {
   type ConformanceRequest,
   type ConformanceResponse,
+  type HeaderLines,
   normalizeResponse,
   securityHeaders,
   sendRequest,
@@ -16,7 +17,10 @@ export interface DemoServer {
   close(): Promise<void>
 }
 
-/** Starts a fresh demo server (empty store) on a free port of 127.0.0.1. */
+/**
+ * Starts a fresh demo server on a free port of 127.0.0.1: an empty store, and rate limiters of its
+ * own in memory, so every client the suite invents starts with full buckets.
+ */
 export type StartDemoServer = () => Promise<DemoServer>
 
 /** Options of {@link runDemoSuite}. */
@@ -40,6 +44,65 @@ const jsonHeaders = {
   'content-type': 'application/json; charset=utf-8',
 }
 const problemHeaders = { ...apiSecurityHeaders, vary: 'Origin', 'content-type': 'application/problem+json' }
+const hsts = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }
+
+/**
+ * The rate-limit headers of a `/v1/*` response to the direct client (`127.0.0.1`, no forwarding
+ * headers) of the tests that are not about rate limits: the policy is exact; how many requests
+ * remain and when the bucket is full again depend on the tests before, so only their form is checked.
+ */
+const directClientLimits = {
+  'ratelimit-policy': '"api";q=60;w=60',
+  ratelimit: expect.stringMatching(/^"api";r=\d{1,2};t=\d{1,2}$/),
+  'x-ratelimit-limit': '60',
+  'x-ratelimit-remaining': expect.stringMatching(/^\d{1,2}$/),
+  'x-ratelimit-reset': expect.stringMatching(/^\d{1,2}$/),
+}
+const limitedJsonHeaders = { ...jsonHeaders, ...directClientLimits }
+const limitedProblemHeaders = { ...problemHeaders, ...directClientLimits }
+
+/** The headers of the app-wide limit (60 a minute per client IP) alone. */
+function apiLimit(remaining: number, reset: number) {
+  return {
+    'ratelimit-policy': '"api";q=60;w=60',
+    ratelimit: `"api";r=${remaining};t=${reset}`,
+    'x-ratelimit-limit': '60',
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-reset': String(reset),
+  }
+}
+
+/**
+ * The headers of a search: the app-wide limit and the search limit (10 a minute per client IP),
+ * whose lower remaining count the `X-RateLimit-*` headers report.
+ */
+function searchLimits(api: [remaining: number, reset: number], search: [remaining: number, reset: number]) {
+  return {
+    'ratelimit-policy': '"api";q=60;w=60, "search";q=10;w=60',
+    ratelimit: `"api";r=${api[0]};t=${api[1]}, "search";r=${search[0]};t=${search[1]}`,
+    'x-ratelimit-limit': '10',
+    'x-ratelimit-remaining': String(search[0]),
+    'x-ratelimit-reset': String(search[1]),
+  }
+}
+
+/**
+ * A client behind the trusted loopback proxy, which reached it over HTTPS. Each test that counts
+ * requests uses addresses no other test uses, so it starts with full buckets.
+ */
+function viaHttpsProxy(ip: string): HeaderLines {
+  return [
+    ['X-Forwarded-For', ip],
+    ['X-Forwarded-Proto', 'https'],
+  ]
+}
+
+const tooManyRequests =
+  '{"detail":"Too many requests. Wait for the number of seconds in Retry-After before retrying.","type":"urn:sec:problem:rate-limited","title":"Too Many Requests","status":429}'
+
+function validationFailed(path: string, message: string): string {
+  return `{"errors":[{"location":"query","path":"${path}","message":"${message}"}],"type":"urn:sec:problem:validation-failed","title":"Validation Failed","status":400}`
+}
 
 function comparableWith(frameworkVaryTokens: readonly string[] | undefined) {
   const options = frameworkVaryTokens === undefined ? {} : { frameworkVaryTokens }
@@ -90,7 +153,7 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
 
     it('creates a note, then gets it and lists it', async () => {
       const created = await send(postJson('{"title":"Groceries","body":"Milk, eggs","tags":["home"]}'))
-      expect(comparable(created)).toEqual({ status: 201, headers: jsonHeaders })
+      expect(comparable(created)).toEqual({ status: 201, headers: limitedJsonHeaders })
       const note = JSON.parse(created.body) as { id: string; createdAt: string }
       expect(note).toEqual({
         id: expect.stringMatching(noteIdPattern),
@@ -107,30 +170,30 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
       expect(second.id).not.toBe(note.id)
 
       const got = await send({ target: `/v1/notes/${note.id}` })
-      expect(comparable(got)).toEqual({ status: 200, headers: jsonHeaders })
+      expect(comparable(got)).toEqual({ status: 200, headers: limitedJsonHeaders })
       expect(got.body).toBe(created.body)
 
       const list = await send({ target: '/v1/notes' })
-      expect(comparable(list)).toEqual({ status: 200, headers: jsonHeaders })
+      expect(comparable(list)).toEqual({ status: 200, headers: limitedJsonHeaders })
       const notes = (JSON.parse(list.body) as { notes: { id: string }[] }).notes
       expect(notes.map((n) => n.id)).toEqual([second.id, note.id])
     })
 
     it('answers an unknown note id with a bare 404 problem', async () => {
       const res = await send({ target: `/v1/notes/${unknownId}` })
-      expect(comparable(res)).toEqual({ status: 404, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 404, headers: limitedProblemHeaders })
       expect(res.body).toBe('{"type":"about:blank","title":"Not Found","status":404}')
     })
 
     it('answers an unknown path with a bare 404 problem', async () => {
       const res = await send({ target: '/v1/nothing-here' })
-      expect(comparable(res)).toEqual({ status: 404, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 404, headers: limitedProblemHeaders })
       expect(res.body).toBe('{"type":"about:blank","title":"Not Found","status":404}')
     })
 
     it('refuses a malformed note id with a 400 before looking it up', async () => {
       const res = await send({ target: '/v1/notes/1' })
-      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 400, headers: limitedProblemHeaders })
       expect(res.body).toBe(
         '{"errors":[{"location":"params","path":"/id","message":"Invalid regex: expected /^n_[A-Za-z0-9_-]{22}$/"}],"type":"urn:sec:problem:validation-failed","title":"Validation Failed","status":400}',
       )
@@ -138,7 +201,7 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
 
     it('refuses a note with an unknown field with a 400 validation problem', async () => {
       const res = await send(postJson('{"title":"t","body":"b","id":"n_chosen_by_the_caller_00"}'))
-      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 400, headers: limitedProblemHeaders })
       expect(res.body).toBe(
         '{"errors":[{"location":"body","path":"/id","message":"Unknown field"}],"type":"urn:sec:problem:validation-failed","title":"Validation Failed","status":400}',
       )
@@ -146,7 +209,7 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
 
     it('refuses malformed JSON with a 400', async () => {
       const res = await send(postJson('{"title":'))
-      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 400, headers: limitedProblemHeaders })
       expect(res.body).toBe(
         '{"detail":"The body is not valid JSON.","type":"urn:sec:problem:malformed-json","title":"Malformed JSON","status":400}',
       )
@@ -154,7 +217,7 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
 
     it('refuses a body that is not JSON with a 415', async () => {
       const res = await send(postJson('title=t', 'application/x-www-form-urlencoded'))
-      expect(comparable(res)).toEqual({ status: 415, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 415, headers: limitedProblemHeaders })
       expect(res.body).toBe(
         '{"detail":"Send the body as application/json.","type":"urn:sec:problem:unsupported-media-type","title":"Unsupported Media Type","status":415}',
       )
@@ -162,7 +225,7 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
 
     it('refuses a body over 64 KiB with a 413', async () => {
       const res = await send(postJson(`{"title":"t","body":"${'x'.repeat(noteBodyLimit)}"}`))
-      expect(comparable(res)).toEqual({ status: 413, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 413, headers: limitedProblemHeaders })
       expect(res.body).toBe(
         `{"detail":"The body exceeds ${noteBodyLimit} bytes.","type":"urn:sec:problem:body-too-large","title":"Content Too Large","status":413}`,
       )
@@ -194,14 +257,14 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
       const res = await send({ target: '/health', headers: [['X-Forwarded-Proto', 'https']] })
       expect(comparable(res)).toEqual({
         status: 200,
-        headers: { ...jsonHeaders, 'strict-transport-security': 'max-age=31536000; includeSubDomains' },
+        headers: { ...jsonHeaders, ...hsts },
       })
       expect(res.body).toBe('{"status":"ok"}')
     })
 
     it('refuses credentials in the query string', async () => {
       const res = await send({ target: '/v1/notes?access_token=abc' })
-      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 400, headers: limitedProblemHeaders })
       expect(res.body).toBe(
         '{"detail":"Credentials must not be sent in the URL, where logs, proxies and browser history keep them. Send them in a header such as Authorization, or in the body.","parameters":["access_token"],"type":"urn:sec:problem:credentials-in-url","title":"Credentials In URL","status":400}',
       )
@@ -209,7 +272,7 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
 
     it('refuses a __proto__ key in the JSON body', async () => {
       const res = await send(postJson('{"__proto__":{"admin":true},"title":"t","body":""}'))
-      expect(comparable(res)).toEqual({ status: 400, headers: problemHeaders })
+      expect(comparable(res)).toEqual({ status: 400, headers: limitedProblemHeaders })
       expect(res.body).toBe(
         '{"detail":"The key \\"__proto__\\" is not allowed.","location":"body","pointer":"/__proto__","type":"urn:sec:problem:forbidden-json-key","title":"Forbidden JSON Key","status":400}',
       )
@@ -272,6 +335,125 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
       expect(res.body).toBe(
         '{"detail":"This origin may not make cross-origin requests here.","type":"urn:sec:problem:cors-denied","title":"CORS Request Denied","status":403}',
       )
+    })
+
+    it('reports the rate limit of /v1/* to a new client: 60 requests a minute per client IP', async () => {
+      const first = await send({ target: '/v1/notes', headers: viaHttpsProxy('198.51.100.1') })
+      expect(comparable(first)).toEqual({
+        status: 200,
+        headers: { ...jsonHeaders, ...hsts, ...apiLimit(59, 1) },
+      })
+
+      const unknown = await send({ target: '/v1/nothing-here', headers: viaHttpsProxy('198.51.100.2') })
+      expect(comparable(unknown)).toEqual({
+        status: 404,
+        headers: { ...problemHeaders, ...hsts, ...apiLimit(59, 1) },
+      })
+      expect(unknown.body).toBe('{"type":"about:blank","title":"Not Found","status":404}')
+    })
+
+    it('does not limit GET /health, nor count it', async () => {
+      const client = viaHttpsProxy('198.51.100.3')
+      const health = await send({ target: '/health', headers: client })
+      expect(comparable(health)).toEqual({ status: 200, headers: { ...jsonHeaders, ...hsts } })
+      expect(health.body).toBe('{"status":"ok"}')
+
+      const notes = await send({ target: '/v1/notes', headers: client })
+      expect(comparable(notes)).toEqual({
+        status: 200,
+        headers: { ...jsonHeaders, ...hsts, ...apiLimit(59, 1) },
+      })
+    })
+
+    it('searches note titles, ignoring case, newest first', async () => {
+      const created: string[] = []
+      for (const title of ['Quokka facts', 'Wombat burrows', 'A big QUOKKA day'])
+        created.push((await send(postJson(`{"title":"${title}","body":""}`))).body)
+      const [facts, , bigDay] = created
+
+      const found = await send({ target: '/v1/search?q=quokka', headers: viaHttpsProxy('198.51.100.4') })
+      expect(comparable(found)).toEqual({
+        status: 200,
+        headers: { ...jsonHeaders, ...hsts, ...searchLimits([59, 1], [9, 6]) },
+      })
+      expect(found.body).toBe(`{"notes":[${bigDay},${facts}]}`)
+
+      const one = await send({ target: '/v1/search?q=BIG%20quokka', headers: viaHttpsProxy('198.51.100.5') })
+      expect([one.status, one.body]).toEqual([200, `{"notes":[${bigDay}]}`])
+
+      const none = await send({
+        target: '/v1/search?q=quokka%20facts%20day',
+        headers: viaHttpsProxy('198.51.100.6'),
+      })
+      expect([none.status, none.body]).toEqual([200, '{"notes":[]}'])
+    })
+
+    it.each([
+      ['a missing q', '/v1/search', '/q', 'Required', '198.51.100.7'],
+      ['an empty q', '/v1/search?q=', '/q', 'Invalid min length: expected >=1', '198.51.100.8'],
+      [
+        'a q of 101 characters',
+        `/v1/search?q=${'x'.repeat(101)}`,
+        '/q',
+        'Invalid max length: expected <=100',
+        '198.51.100.9',
+      ],
+      ['a repeated q', '/v1/search?q=a&q=b', '/q', 'Expected string', '198.51.100.10'],
+      ['another parameter', '/v1/search?q=a&page=2', '/page', 'Unknown field', '198.51.100.11'],
+    ])(
+      'refuses a search with %s with a 400, counted against the search limit',
+      async (_, target, path, message, ip) => {
+        const res = await send({ target, headers: viaHttpsProxy(ip) })
+        expect(comparable(res)).toEqual({
+          status: 400,
+          headers: { ...problemHeaders, ...hsts, ...searchLimits([59, 1], [9, 6]) },
+        })
+        expect(res.body).toBe(validationFailed(path, message))
+      },
+    )
+
+    it('allows a client 10 searches a minute, then refuses with a 429 and Retry-After', async () => {
+      const client = viaHttpsProxy('198.51.100.12')
+      const search = { target: '/v1/search?q=wombat', headers: client }
+      const started = Date.now()
+      const first = await send(search)
+      expect(comparable(first)).toEqual({
+        status: 200,
+        headers: { ...jsonHeaders, ...hsts, ...searchLimits([59, 1], [9, 6]) },
+      })
+      for (let remaining = 8; remaining >= 0; remaining--) {
+        const res = await send(search)
+        expect([res.status, res.headers['x-ratelimit-remaining']]).toEqual([200, String(remaining)])
+      }
+
+      const refused = await send(search)
+      const elapsed = Date.now() - started
+      // The search bucket gets its next unit 6 s after the first search, and the app-wide one a unit
+      // a second: every number below moves by the whole seconds the server's clock advanced since
+      // the first search. That is 0 unless this machine stalled; it cannot exceed what this test measured.
+      const lag = 6 - Number(refused.headers['retry-after'])
+      expect(lag).toBeGreaterThanOrEqual(0)
+      expect(lag).toBeLessThanOrEqual(Math.floor(elapsed / 1000))
+      expect(comparable(refused)).toEqual({
+        status: 429,
+        headers: {
+          ...problemHeaders,
+          ...hsts,
+          'retry-after': String(6 - lag),
+          ...searchLimits([49 + lag, 11 - lag], [0, 6 - lag]),
+        },
+      })
+      expect(refused.body).toBe(tooManyRequests)
+
+      // The search limit is the search route's own: the client may still use the others, and other
+      // clients may still search.
+      const notes = await send({ target: '/v1/notes', headers: client })
+      expect([notes.status, notes.headers['ratelimit-policy']]).toEqual([200, '"api";q=60;w=60'])
+      const other = await send({ ...search, headers: viaHttpsProxy('198.51.100.13') })
+      expect(comparable(other)).toEqual({
+        status: 200,
+        headers: { ...jsonHeaders, ...hsts, ...searchLimits([59, 1], [9, 6]) },
+      })
     })
   })
 }

@@ -41,8 +41,10 @@ export interface RateLimitDeniedEvent extends EventBase {
   /** The limiter that denied, by name. */
   readonly limiter: string
   /**
-   * The key that was limited: a client IP key or a user id as is, an API key only as
-   * `key:` followed by the first 16 hex digits of its SHA-256, never raw.
+   * The key that was limited, prefixed by its kind: `ip:<ip key>`, `user:<id>`, `custom:<value>`;
+   * an API key only as `key:` (or `key-id:` for an API-key principal's id) followed by the first
+   * 16 hex digits of its SHA-256, never raw; a value too long or malformed to store as is as
+   * `user#` / `custom#` and its hash.
    */
   readonly key: string
   /** ms until the same request would be admitted. */

@@ -1,0 +1,3 @@
+export { createNotesDemoFromEnv, type NotesDemoFromEnv } from './notes-demo-from-env.js'
+export { demoRedisPrefix, type RedisRateLimitStore, redisRateLimitStore } from './redis-rate-limit-store.js'
+export { logStoreEvents } from './store-event-log.js'

@@ -1,0 +1,81 @@
+// In-process decisions per second: @sec limiters on the memory store vs rate-limiter-flexible's
+// RateLimiterMemory.consume() and express-rate-limit's MemoryStore.increment(), with one hot key
+// and with 100,000 keys. Limits are high enough that every decision admits, so each library runs
+// its counting path; a blocked key is cheaper still for @sec (its block cache answers).
+import { fixedWindow, slidingWindow, tokenBucket } from '@sec/core/ratelimit'
+import { MemoryStore } from 'express-rate-limit'
+import { RateLimiterMemory } from 'rate-limiter-flexible'
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const ops = Number(process.env.BENCH_OPS ?? 300_000)
+const manyKeys = 100_000
+const huge = 1_000_000_000
+
+const hotKeys = ['203.0.113.9']
+const spreadKeys = Array.from({ length: manyKeys }, (_, i) => `198.51.${(i >> 8) & 255}.${i & 255}:${i}`)
+
+function secVariant(make) {
+  return () => {
+    const limiter = make()
+    return (key) => limiter.limit(key)
+  }
+}
+
+const variants = {
+  'sec token bucket': secVariant(() =>
+    tokenBucket({ capacity: huge, refillRate: 10_000_000, interval: '1h', blockCache: false }),
+  ),
+  'sec fixed window': secVariant(() => fixedWindow({ limit: huge, window: '1m', blockCache: false })),
+  'sec sliding window': secVariant(() => slidingWindow({ limit: huge, window: '1m', blockCache: false })),
+  'rate-limiter-flexible': () => {
+    const limiter = new RateLimiterMemory({ points: huge, duration: 60 })
+    return (key) => limiter.consume(key, 1)
+  },
+  'express-rate-limit': () => {
+    const store = new MemoryStore()
+    store.init({ windowMs: 60_000 })
+    const decide = (key) => store.increment(key)
+    decide.close = () => store.shutdown()
+    return decide
+  },
+}
+
+async function measure(makeDecide, keys) {
+  const decide = makeDecide()
+  const n = keys.length
+  for (let i = 0; i < Math.min(ops, 50_000); i++) await decide(keys[i % n])
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < ops; i++) await decide(keys[i % n])
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  decide.close?.()
+  return ops / seconds
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const cases = { '1 hot key': hotKeys, '100,000 keys': spreadKeys }
+const samples = {}
+for (let round = 0; round < rounds; round++) {
+  for (const [caseName, keys] of Object.entries(cases)) {
+    for (const [name, make] of Object.entries(variants)) {
+      const rate = await measure(make, keys)
+      samples[`${caseName}|${name}`] ??= []
+      samples[`${caseName}|${name}`].push(rate)
+      process.stderr.write(`round ${round + 1} ${caseName} ${name}: ${Math.round(rate)} ops/s\n`)
+    }
+  }
+}
+
+console.log(`Settings: ${rounds} rounds x ${ops} decisions per variant, medians`)
+for (const caseName of Object.keys(cases)) {
+  const rlf = median(samples[`${caseName}|rate-limiter-flexible`])
+  const erl = median(samples[`${caseName}|express-rate-limit`])
+  console.log('')
+  console.log(`${caseName}:`)
+  console.log('')
+  console.log('| limiter | ops/s | vs rate-limiter-flexible | vs express-rate-limit |')
+  console.log('|---|---|---|---|')
+  for (const name of Object.keys(variants)) {
+    const rate = median(samples[`${caseName}|${name}`])
+    console.log(`| ${name} | ${Math.round(rate)} | ${(rate / rlf).toFixed(2)} | ${(rate / erl).toFixed(2)} |`)
+  }
+}

@@ -1,0 +1,127 @@
+// Redis-backed decisions: @sec's token bucket on redisStore vs rate-limiter-flexible's
+// RateLimiterRedis, on the same redis-server, at 1 and 100 decisions in flight. Also counts the
+// Redis commands each decision costs, from INFO commandstats, for admitted and for blocked keys.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { tokenBucket } from '@sec/core/ratelimit'
+import { redisStore } from '@sec/redis'
+import Redis from 'ioredis'
+import { RateLimiterRedis } from 'rate-limiter-flexible'
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const decisions = Number(process.env.BENCH_OPS ?? 20_000)
+const huge = 1_000_000_000
+
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address()
+  server.close()
+  return port
+}
+
+const port = await freePort()
+const redisServer = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+for await (const chunk of redisServer.stdout) if (String(chunk).includes('Ready to accept')) break
+const redis = new Redis({ port, host: '127.0.0.1' })
+const admin = new Redis({ port, host: '127.0.0.1' })
+
+const variants = {
+  '@sec token bucket': (points) => {
+    const limiter = tokenBucket({
+      capacity: points,
+      refillRate: 1,
+      interval: '1h',
+      store: redisStore(redis, { timeoutMs: 2000 }),
+    })
+    return (key) => limiter.limit(key)
+  },
+  'rate-limiter-flexible': (points) => {
+    const limiter = new RateLimiterRedis({ storeClient: redis, points, duration: 3600, keyPrefix: 'rlf' })
+    return (key) => limiter.consume(key, 1).catch((rejection) => rejection)
+  },
+}
+
+async function run(decide, inFlight, keyOf) {
+  let next = 0
+  async function lane() {
+    while (next < decisions) {
+      const i = next++
+      await decide(keyOf(i))
+    }
+  }
+  const start = process.hrtime.bigint()
+  await Promise.all(Array.from({ length: inFlight }, lane))
+  return decisions / (Number(process.hrtime.bigint() - start) / 1e9)
+}
+
+async function commandsPerDecision(decide, keyOf, count) {
+  await admin.config('RESETSTAT')
+  for (let i = 0; i < count; i++) await decide(keyOf(i))
+  const info = await admin.info('commandstats')
+  let calls = 0
+  for (const match of info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) {
+    if (match[1] !== 'info' && match[1] !== 'config') calls += Number(match[2])
+  }
+  return calls / count
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const samples = {}
+let round = 0
+for (; round < rounds; round++) {
+  for (const inFlight of [1, 100]) {
+    for (const [name, make] of Object.entries(variants)) {
+      await admin.flushall()
+      const decide = make(huge)
+      const tag = `${round}-${inFlight}`
+      await run(decide, inFlight, (i) => `warm-${tag}-${i % 1000}`)
+      const rate = await run(decide, inFlight, (i) => `client-${tag}-${i % 10_000}`)
+      samples[`${inFlight}|${name}`] ??= []
+      samples[`${inFlight}|${name}`].push(rate)
+      process.stderr.write(
+        `round ${round + 1} ${inFlight} in flight ${name}: ${Math.round(rate)} decisions/s\n`,
+      )
+    }
+  }
+}
+
+const perDecision = {}
+for (const [name, make] of Object.entries(variants)) {
+  await admin.flushall()
+  const admitted = await commandsPerDecision(make(huge), (i) => `fresh-${i}`, 1000)
+  const decideBlocked = make(1)
+  await decideBlocked('blocked')
+  await decideBlocked('blocked')
+  const blocked = await commandsPerDecision(decideBlocked, () => 'blocked', 1000)
+  perDecision[name] = { admitted, blocked }
+}
+
+console.log(
+  `Settings: ${rounds} rounds x ${decisions} decisions per variant, medians; redis-server on loopback`,
+)
+console.log('')
+console.log(
+  '| in flight | @sec decisions/s | rate-limiter-flexible decisions/s | @sec / rate-limiter-flexible |',
+)
+console.log('|---|---|---|---|')
+for (const inFlight of [1, 100]) {
+  const sec = median(samples[`${inFlight}|@sec token bucket`])
+  const rlf = median(samples[`${inFlight}|rate-limiter-flexible`])
+  console.log(`| ${inFlight} | ${Math.round(sec)} | ${Math.round(rlf)} | ${(sec / rlf).toFixed(2)} |`)
+}
+console.log('')
+console.log('Redis commands per decision (INFO commandstats):')
+console.log('')
+console.log('| limiter | admitted key | blocked key |')
+console.log('|---|---|---|')
+for (const [name, { admitted, blocked }] of Object.entries(perDecision)) {
+  console.log(`| ${name} | ${admitted.toFixed(2)} | ${blocked.toFixed(2)} |`)
+}
+
+redis.disconnect()
+admin.disconnect()
+redisServer.kill()

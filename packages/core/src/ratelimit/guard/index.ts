@@ -1,0 +1,5 @@
+export type { RateLimitKey } from './limit-key.js'
+export { rateLimit } from './rate-limit.js'
+export type { RateLimitHeaderMode } from './rate-limit-headers.js'
+export type { RateLimitOptions } from './rate-limit-options.js'
+export { type RateLimitReport, rateLimitReports } from './rate-limit-report.js'

@@ -1,0 +1,7 @@
+export { fixedWindow } from './fixed-window.js'
+export type { BlockCacheOptions, LimiterOptions } from './limiter-options.js'
+export { type RateLimitErrorCode, SecRateLimitError } from './ratelimit-error.js'
+export { type SlidingLogOptions, slidingLog } from './sliding-log.js'
+export { slidingWindow } from './sliding-window.js'
+export { type TokenBucketOptions, tokenBucket } from './token-bucket.js'
+export type { WindowOptions } from './window-options.js'

@@ -1,0 +1,60 @@
+import { RedisStoreError } from '../errors/redis-store-error.js'
+import type { RedisClient } from './redis-client.js'
+
+/**
+ * Client states in which ioredis would only queue a command until a connection comes back.
+ * Failing at once there keeps the offline queue from growing during an outage and lets the
+ * limiter apply its failure policy without waiting; `wait` and `connecting` still send, since a
+ * first connection is normally about to succeed.
+ */
+const disconnected: ReadonlySet<string> = new Set(['reconnecting', 'close', 'end', 'disconnecting'])
+
+/** The error to fail with at once when `client` cannot send now, or `undefined` when it can. */
+export function unavailable(client: RedisClient): RedisStoreError | undefined {
+  if (!disconnected.has(client.status)) return undefined
+  return new RedisStoreError(
+    'SEC_REDIS_UNAVAILABLE',
+    `Redis is not connected (client status: ${client.status}).`,
+  )
+}
+
+/** Turns whatever ioredis rejected with into a {@link RedisStoreError}. */
+export function toStoreError(error: unknown): RedisStoreError {
+  if (error instanceof RedisStoreError) return error
+  const name = error instanceof Error ? error.name : ''
+  const message = error instanceof Error ? error.message : String(error)
+  if (name === 'ReplyError')
+    return new RedisStoreError('SEC_REDIS_REPLY', `Redis answered with an error: ${message}`, {
+      cause: error,
+    })
+  if (message === 'Command timed out')
+    return new RedisStoreError('SEC_REDIS_TIMEOUT', `Redis did not answer in time: ${message}`, {
+      cause: error,
+    })
+  return new RedisStoreError('SEC_REDIS_UNAVAILABLE', `Redis could not be reached: ${message}`, {
+    cause: error,
+  })
+}
+
+/**
+ * Settles with `pending`, or rejects with a `SEC_REDIS_TIMEOUT` error after `timeoutMs`, whichever
+ * comes first. ioredis cannot withdraw a sent or queued command, so a late answer is dropped.
+ */
+export function within<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new RedisStoreError('SEC_REDIS_TIMEOUT', `Redis did not answer within ${timeoutMs} ms.`))
+    }, timeoutMs)
+    timer.unref()
+    pending.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(toStoreError(error))
+      },
+    )
+  })
+}

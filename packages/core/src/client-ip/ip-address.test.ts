@@ -131,3 +131,44 @@ describe('ipKeyOf', () => {
     )
   })
 })
+
+describe('parseBareIp on IPv4', () => {
+  const octet = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)'
+  const dottedQuad = new RegExp(`^${octet}\\.${octet}\\.${octet}\\.${octet}$`)
+  const ipv4Like = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...'0123456789.'), maxLength: 20 }),
+    fc
+      .tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300), fc.constantFrom('', '0', '.', '.1', 'a'))
+      .map(([a, b, c, d, tail]) => `${a}.${b}.${c}.${d}${tail}`),
+  )
+
+  it('reads exactly the dotted quads without leading zeros', () => {
+    fc.assert(
+      fc.property(ipv4Like, (text) => {
+        const parsed = parseBareIp(text)
+        expect(parsed === undefined ? undefined : formatIp(parsed)).toBe(
+          dottedQuad.test(text) ? text : undefined,
+        )
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
+  it.each(['0.0.0.0', '255.255.255.255', '10.0.0.1'])('reads %s', (text) => {
+    expect(formatIp(parseBareIp(text) as NonNullable<ReturnType<typeof parseBareIp>>)).toBe(text)
+  })
+
+  it.each([
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '1.2.3.256',
+    '1..2.3',
+    '.1.2.3',
+    '1.2.3.4.',
+    '1.2.3.-4',
+    '1.2.3.4 ',
+  ])('refuses %s', (text) => {
+    expect(parseBareIp(text)).toBeUndefined()
+  })
+})

@@ -1,14 +1,14 @@
-import type { LimitAlgorithm, LimitPolicy } from '@sec/core'
+import type { LimitAlgorithm, LimitDecision, LimitPolicy } from '@sec/core'
 import { describeWithRedis, type RedisTestServer, startRedisServer } from '@sec/testkit'
 import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { referenceStore } from '../testing/reference-decide.js'
+import { coreKey } from '../testing/core-key.js'
 import { rateLimitScript } from './rate-limit-script.js'
 
 // A copy of the script whose clock is an argument, so the math can be checked at chosen instants
-// against the reference. Its TTLs are shifted by a constant, so keys do not expire in real time
-// while the test's clock stands still; the TTL math itself is unchanged and checked through PTTL.
+// against the core algorithms. Its TTLs are shifted by a constant, so keys do not expire in real
+// time while the test's clock stands still; the TTL math itself is unchanged and checked through PTTL.
 const ttlShift = 100_000_000
 const clockLines =
   "local time = redis.call('TIME')\nlocal now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000"
@@ -17,46 +17,6 @@ const timedScript = rateLimitScript
   .replace(clockLines, 'local now = tonumber(ARGV[5])')
   .replace(ttlLine, `return string.format('%d', whole + ${ttlShift})`)
 
-interface Step {
-  readonly cost: number
-  /** Time since the previous step, as a fraction of the period. */
-  readonly advance: number
-}
-
-const advance = fc.oneof(
-  fc.constant(0),
-  fc.double({ min: 0, max: 0.2, noNaN: true }),
-  fc.double({ min: 0, max: 2.5, noNaN: true }),
-)
-
-function scenario(algorithm: LimitAlgorithm) {
-  const wholeCosts = algorithm === 'sliding-log'
-  const limit = wholeCosts
-    ? fc.integer({ min: 1, max: 12 })
-    : fc.oneof(fc.constantFrom(1, 2, 3, 2.5, 10, 1000), fc.double({ min: 1, max: 50, noNaN: true }))
-  // Windows are whole milliseconds (durations are); a bucket's period often is not (capacity * interval / rate).
-  const period =
-    algorithm === 'token-bucket'
-      ? fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 1, max: 1e7, noNaN: true }))
-      : fc.integer({ min: 1, max: 100_000 })
-  return fc
-    .record({ limit, period, start: fc.double({ min: 1.7e12, max: 1.8e12, noNaN: true }) })
-    .chain(({ limit, period, start }) => {
-      const cost = wholeCosts
-        ? fc.integer({ min: 0, max: limit })
-        : fc.oneof(
-            fc.constantFrom(0, 0.1, 0.25, 0.5, 1, 2).map((cost) => Math.min(cost, limit)),
-            fc.double({ min: 0, max: limit, noNaN: true }),
-          )
-      const step: fc.Arbitrary<Step> = fc.record({ cost, advance })
-      return fc.record({
-        policy: fc.constant<LimitPolicy>({ algorithm, limit, period }),
-        start: fc.constant(start),
-        steps: fc.array(step, { minLength: 1, maxLength: 40 }),
-      })
-    })
-}
-
 const algorithms: readonly LimitAlgorithm[] = [
   'token-bucket',
   'fixed-window',
@@ -64,17 +24,191 @@ const algorithms: readonly LimitAlgorithm[] = [
   'sliding-log',
 ]
 
+/** (limit, period) pairs whose per-unit time rounds when added to an epoch-sized clock. */
+const roundingRates: readonly (readonly [number, number])[] = [
+  [7, 1000],
+  [60, 1000],
+  [99, 1000],
+  [9, 60_000],
+  [70, 3_600_000],
+]
+
+/** A time as Redis's `TIME` gives it to the script: whole µs, turned into ms the script's way. */
+function redisClock(micros: number): number {
+  return Math.floor(micros / 1e6) * 1000 + (micros % 1e6) / 1000
+}
+
+/** What Redis replies for a decision: integers, where -0 cannot exist. */
+function asReply(decision: LimitDecision): number[] {
+  const { allowed, remaining, reset, retryAfter } = decision
+  return [allowed ? 1 : 0, remaining, reset, retryAfter].map((value) => (value === 0 ? 0 : value))
+}
+
+type Advance =
+  | { readonly kind: 'periods'; readonly periods: number }
+  | { readonly kind: 'micros'; readonly micros: number }
+  /** Exactly the previous decision's `retryAfter` (or `reset` when it was admitted). */
+  | { readonly kind: 'as-told' }
+  /**
+   * To `before` ms ahead of the end of the current aligned window, give or take `jitter` steps of
+   * the clock (1 µs on Redis's clock, 1e-4 ms otherwise): where rounding decides whole ms.
+   */
+  | { readonly kind: 'boundary'; readonly before: number; readonly jitter: number }
+
+interface Step {
+  readonly advance: Advance
+  readonly cost: number
+  /** Decisions of `cost` at the same instant. */
+  readonly times: number
+}
+
+const advance: fc.Arbitrary<Advance> = fc.oneof(
+  fc.constant({ kind: 'periods', periods: 0 } as const),
+  fc.record({ kind: fc.constant('periods' as const), periods: fc.double({ min: 0, max: 0.2, noNaN: true }) }),
+  fc.record({ kind: fc.constant('periods' as const), periods: fc.double({ min: 0, max: 2.5, noNaN: true }) }),
+  fc.record({ kind: fc.constant('micros' as const), micros: fc.integer({ min: 1, max: 50 }) }),
+  fc.constant({ kind: 'as-told' } as const),
+  fc.record({
+    kind: fc.constant('boundary' as const),
+    before: fc.integer({ min: 0, max: 5 }),
+    jitter: fc.integer({ min: -3, max: 3 }),
+  }),
+)
+
+function scenario(algorithm: LimitAlgorithm) {
+  const wholeCosts = algorithm === 'sliding-log'
+  const anyRate = fc.record({
+    limit: wholeCosts
+      ? fc.integer({ min: 1, max: 12 })
+      : fc.oneof(fc.constantFrom(1, 2, 3, 2.5, 10, 1000), fc.double({ min: 1, max: 50, noNaN: true })),
+    // Limiters make windows of whole ms (durations are) and a bucket's period often fractional
+    // (capacity * interval / rate); the store takes any period a policy holds, so both are tried.
+    period: fc.oneof(
+      fc.integer({ min: 1, max: 100_000 }),
+      fc.double({ min: 1, max: algorithm === 'token-bucket' ? 1e7 : 1e5, noNaN: true }),
+    ),
+  })
+  const rate = fc.oneof(
+    fc.constantFrom(...roundingRates).map(([limit, period]) => ({ limit, period })),
+    anyRate,
+  )
+  return fc
+    .record({
+      rate,
+      // Redis's clock (whole µs, as `TIME` gives it) or any double on an epoch-sized clock.
+      redisTime: fc.boolean(),
+      startMicros: fc.integer({ min: 1.7e15, max: 1.8e15 }),
+      startMs: fc.double({ min: 1.7e12, max: 1.8e12, noNaN: true }),
+    })
+    .chain(({ rate: { limit, period }, redisTime, startMicros, startMs }) => {
+      const cost = wholeCosts
+        ? fc.oneof(fc.constantFrom(0, 1), fc.integer({ min: 0, max: limit }))
+        : fc.oneof(
+            fc.constantFrom(0, 0.1, 0.25, 0.5, 1, 2).map((cost) => Math.min(cost, limit)),
+            fc.double({ min: 0, max: limit, noNaN: true }),
+          )
+      const times = fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, fc.integer({ min: 2, max: 100 }))
+      return fc.record({
+        policy: fc.constant<LimitPolicy>({ algorithm, limit, period }),
+        redisTime: fc.constant(redisTime),
+        start: fc.constant(redisTime ? startMicros : startMs),
+        steps: fc.array(fc.record({ advance, cost, times }), { minLength: 1, maxLength: 30 }),
+      })
+    })
+}
+
+/** A decision as both sides see it: its inputs, the core's answer and how long the key must live. */
+interface Expected {
+  readonly now: number
+  readonly cost: number
+  readonly reply: number[]
+  readonly lifetime: number | undefined
+}
+
+/** Runs the steps through the core algorithm, on the chosen kind of clock. */
+function coreRun(policy: LimitPolicy, redisTime: boolean, start: number, steps: readonly Step[]): Expected[] {
+  const core = coreKey(policy.algorithm)
+  // On Redis's clock, time is counted in whole µs and turned into ms only for each decision.
+  let clock = start
+  let told = 0
+  const expected: Expected[] = []
+  for (const { advance, cost, times } of steps) {
+    if (advance.kind === 'boundary') {
+      const period = policy.period
+      const end = (Math.floor((redisTime ? redisClock(clock) : clock) / period) + 1) * period - advance.before
+      const target = redisTime ? Math.round(end * 1000) + advance.jitter : end + advance.jitter * 1e-4
+      clock = Math.max(clock, target)
+    } else if (redisTime) {
+      if (advance.kind === 'periods') clock += Math.round(advance.periods * policy.period * 1000)
+      else if (advance.kind === 'micros') clock += advance.micros
+      else clock += told * 1000
+    } else {
+      if (advance.kind === 'periods') clock += advance.periods * policy.period
+      else if (advance.kind === 'micros') clock += advance.micros / 1000
+      else clock += told
+    }
+    const now = redisTime ? redisClock(clock) : clock
+    for (let i = 0; i < times; i++) {
+      const decision = core.decide(now, policy, cost)
+      told = decision.allowed ? decision.reset : decision.retryAfter
+      const wrote = decision.allowed && cost > 0
+      expected.push({
+        now,
+        cost,
+        reply: asReply(decision),
+        lifetime: wrote ? core.lifetime(now, policy) : undefined,
+      })
+    }
+  }
+  return expected
+}
+
 describeWithRedis('the rate-limit script', () => {
   let server: RedisTestServer
   let client: Redis
+  let timedSha: string
   beforeAll(async () => {
     server = await startRedisServer()
     client = new Redis(server.port, '127.0.0.1')
+    timedSha = String(await client.script('LOAD', timedScript))
   })
   afterAll(async () => {
     client?.disconnect()
     await server?.stop()
   })
+
+  /** The timed script's replies to `decisions` on `key`, each followed by the key's PTTL when it wrote. */
+  async function scriptRun(
+    policy: LimitPolicy,
+    key: string,
+    decisions: readonly Expected[],
+  ): Promise<{ reply: unknown; pttl: unknown }[]> {
+    const pipeline = client.pipeline()
+    for (const { now, cost, lifetime } of decisions) {
+      pipeline.evalsha(
+        timedSha,
+        1,
+        key,
+        policy.algorithm,
+        String(policy.limit),
+        String(policy.period),
+        String(cost),
+        String(now),
+      )
+      if (lifetime !== undefined) pipeline.pttl(key)
+    }
+    pipeline.del(key)
+    const results = (await pipeline.exec()) ?? []
+    const answers: { reply: unknown; pttl: unknown }[] = []
+    let at = 0
+    for (const { lifetime } of decisions) {
+      const [error, reply] = results[at++] ?? [new Error('missing reply'), undefined]
+      if (error) throw error
+      const pttl = lifetime === undefined ? undefined : results[at++]?.[1]
+      answers.push({ reply, pttl })
+    }
+    return answers
+  }
 
   it('has a timed copy that differs only in its clock and TTL lines', () => {
     expect(timedScript).not.toContain("redis.call('TIME')")
@@ -85,42 +219,60 @@ describeWithRedis('the rate-limit script', () => {
   })
 
   let run = 0
-  it.each(algorithms)('computes exactly the reference math for %s, TTLs included', async (algorithm) => {
-    await fc.assert(
-      fc.asyncProperty(scenario(algorithm), async ({ policy, start, steps }) => {
-        const reference = referenceStore()
-        const key = `property:${algorithm}:${run++}`
-        let now = start
-        for (const { cost, advance } of steps) {
-          now += advance * policy.period
-          const expected = reference.decide(policy, key, cost, now)
-          const reply = await client.eval(
-            timedScript,
-            1,
-            key,
-            policy.algorithm,
-            String(policy.limit),
-            String(policy.period),
-            String(cost),
-            String(now),
-          )
-          expect(reply).toEqual([
-            expected.allowed ? 1 : 0,
-            expected.remaining,
-            expected.reset,
-            expected.retryAfter,
-          ])
-          if (expected.ttl !== undefined) {
-            const ttl = await client.pttl(key)
-            expect(ttl).toBeLessThanOrEqual(ttlShift + expected.ttl)
-            expect(ttl).toBeGreaterThan(ttlShift + expected.ttl - 5_000)
-          }
-        }
-        await client.del(key)
-      }),
-      { numRuns: 60 },
-    )
-  })
+  it.each(algorithms)(
+    'answers exactly what the core algorithm answers for %s, TTLs included',
+    async (algorithm) => {
+      let decisions = 0
+      await fc.assert(
+        fc.asyncProperty(scenario(algorithm), async ({ policy, redisTime, start, steps }) => {
+          const expected = coreRun(policy, redisTime, start, steps)
+          const actual = await scriptRun(policy, `property:${algorithm}:${run++}`, expected)
+          decisions += expected.length
+          expected.forEach(({ now, cost, reply, lifetime }, index) => {
+            const answer = actual[index]
+            expect({ index, now, cost, reply: answer?.reply }).toEqual({ index, now, cost, reply })
+            if (lifetime !== undefined) {
+              // The key lives as long as the core's state matters: PTTL counts down in real time
+              // from ceil(lifetime) (at least 1 ms), give or take the 1 ms by which a window's end
+              // (start + period, rounded on an epoch-sized clock) and the script's relative form of
+              // it (start - now + period) can round apart.
+              const ttl = Number(answer?.pttl) - ttlShift
+              expect(ttl).toBeLessThanOrEqual(Math.max(1, Math.ceil(lifetime) + 1))
+              expect(ttl).toBeGreaterThan(lifetime - 5_000)
+            }
+          })
+        }),
+        { numRuns: 200 },
+      )
+      // Scenarios have up to 30 steps of up to 100 decisions each; most steps are single decisions.
+      expect(decisions).toBeGreaterThan(200 * 10)
+    },
+  )
+
+  it.each(roundingRates)(
+    'admits a whole burst at one epoch instant, for %s per %s ms',
+    async (limit, period) => {
+      const policy: LimitPolicy = { algorithm: 'token-bucket', limit, period }
+      const now = redisClock(1_795_836_453_365_505)
+      // limit + 1 unit costs at one instant, and again exactly one period later.
+      const expected = coreRun(policy, false, now, [
+        { advance: { kind: 'periods', periods: 0 }, cost: 1, times: limit + 1 },
+        { advance: { kind: 'periods', periods: 1 }, cost: 1, times: limit + 1 },
+      ])
+      const replies = (await scriptRun(policy, `burst:${limit}:${period}`, expected)).map(
+        ({ reply }) => reply,
+      )
+      expect(replies).toEqual(expected.map(({ reply }) => reply))
+      const denial = [0, 0, period, Math.ceil(period / limit)]
+      for (const burst of [replies.slice(0, limit + 1), replies.slice(limit + 1)]) {
+        expect(burst.map((reply) => (reply as number[])[0])).toEqual([...Array<number>(limit).fill(1), 0])
+        expect(burst.map((reply) => (reply as number[])[1])).toEqual(
+          Array.from({ length: limit + 1 }, (_, index) => Math.max(0, limit - index - 1)),
+        )
+        expect(burst.at(-1)).toEqual(denial)
+      }
+    },
+  )
 
   it('answers a peek on a fresh key as full, writing nothing', async () => {
     for (const algorithm of algorithms) {
@@ -129,6 +281,26 @@ describeWithRedis('the rate-limit script', () => {
       expect(reply).toEqual([1, 5, 0, 0])
       expect(await client.exists(key)).toBe(0)
     }
+  })
+
+  it.each([
+    ['a single number', (ms: number) => String(ms + 60_000)],
+    ['words', () => 'x y'],
+    ['a negative debt', (ms: number) => `${ms} -5`],
+    ['a time that is not finite', () => 'inf 100'],
+    ['a debt that is not a number', (ms: number) => `${ms} nan`],
+    ['three numbers', (ms: number) => `${ms} 100 100`],
+  ])('treats a token bucket stored as %s as absent, and replaces it', async (_, stored) => {
+    const key = 'format:token-bucket'
+    const [seconds] = await client.time()
+    const ms = Number(seconds) * 1000
+    await client.set(key, stored(ms), 'PX', 60_000)
+    const reply = await client.eval(rateLimitScript, 1, key, 'token-bucket', '5', '1000', '1')
+    expect(reply).toEqual([1, 4, 200, 0])
+    const [at, debt, ...rest] = String(await client.get(key)).split(' ')
+    expect([Number(at) >= ms, debt, rest]).toEqual([true, '200', []])
+    const ttl = await client.pttl(key)
+    expect([ttl > 0, ttl <= 200]).toEqual([true, true])
   })
 
   it('refuses an unknown algorithm', async () => {

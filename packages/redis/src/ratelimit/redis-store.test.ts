@@ -8,6 +8,7 @@ import {
 } from '@sec/testkit'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { coreKey } from '../testing/core-key.js'
 import { type RedisStore, redisStore } from './redis-store.js'
 
 /** Ten years: within one test, time does not visibly move and no window ends. */
@@ -37,19 +38,15 @@ async function snapshot(client: Redis | Cluster, key: string): Promise<unknown> 
 }
 
 /**
- * What a limit of 5 answers for five admissions and one denial if no time passed after `t`: the
- * `reset` of each decision and the denial's `retryAfter`. Real answers differ by the time that passed.
+ * What a limit of 5 answers for five admissions and one denial if no time passed after `t`, as the
+ * memory store's algorithm computes it: the `reset` of each decision and the denial's `retryAfter`.
+ * Real answers differ by the time that passed.
  */
 function standingStill(algorithm: LimitAlgorithm, t: number): { resets: number[]; retryAfter: number } {
-  const start = Math.floor(t / P) * P
-  if (algorithm === 'token-bucket') {
-    const T = P / 5
-    return { resets: [T, 2 * T, 3 * T, 4 * T, 5 * T, 5 * T], retryAfter: T }
-  }
-  if (algorithm === 'fixed-window') return { resets: Array(6).fill(start + P - t), retryAfter: start + P - t }
-  if (algorithm === 'sliding-window')
-    return { resets: Array(6).fill(start + 2 * P - t), retryAfter: start + P + P * (1 - 4 / 5) - t }
-  return { resets: Array(6).fill(P), retryAfter: P }
+  const policy: LimitPolicy = { algorithm, limit: 5, period: P }
+  const key = coreKey(algorithm)
+  const decisions = Array.from({ length: 6 }, () => key.decide(t, policy, 1))
+  return { resets: decisions.map((d) => d.reset), retryAfter: decisions[5]?.retryAfter ?? Number.NaN }
 }
 
 /** The longest TTL a key of `algorithm` may get under a period of `period`. */
@@ -113,6 +110,34 @@ describeWithRedis('redisStore', () => {
       expect(ttl).toBeGreaterThan(0)
       expect(ttl).toBeLessThanOrEqual(maxTtl(algorithm, P))
     })
+
+    it.each([
+      [60, 1000],
+      [7, 1000],
+    ] as const)(
+      'token-bucket admits exactly the capacity in a full burst of %s per %s ms',
+      async (limit, period) => {
+        // Rates whose per-unit time (16.67 ms, 142.86 ms) rounds when added to an epoch-sized clock.
+        const policy: LimitPolicy = { algorithm: 'token-bucket', limit, period }
+        const key = `api:burst:${limit}`
+        const before = await redisNow(client)
+        const decisions = await Promise.all(
+          Array.from({ length: limit + 10 }, () => store.decide(policy, key, 1)),
+        )
+        const elapsed = (await redisNow(client)) - before
+        // Sent in order on one connection: the first `limit` find units left, whatever the time.
+        expect(
+          decisions
+            .slice(0, limit)
+            .map((d, index) => [d.allowed, d.remaining >= limit - index - 1, d.retryAfter]),
+        ).toEqual(Array.from({ length: limit }, () => [true, true, 0]))
+        // Beyond the capacity only what refilled during the burst: nothing when it took under one
+        // unit's time, as it does unless the machine stalls.
+        const admitted = decisions.filter((d) => d.allowed).length
+        expect(admitted).toBeLessThanOrEqual(limit + Math.floor(elapsed / (period / limit)))
+        if (elapsed < period / limit) expect(admitted).toBe(limit)
+      },
+    )
 
     it.each(algorithms)('%s gives the key a TTL on every write, at most its horizon', async (algorithm) => {
       const period = 60_000

@@ -1,0 +1,32 @@
+/** What the `Authorization` header holds, as far as the `Bearer` scheme is concerned. */
+export type BearerCredentials =
+  /** No `Authorization` header, or one for another scheme (`Basic …`): RFC 6750 §3.1 sends no error code. */
+  | { readonly kind: 'missing' }
+  /** A `Bearer` credential whose syntax is wrong (no token, spaces, several values): `invalid_request`. */
+  | { readonly kind: 'malformed' }
+  /** A token, syntactically a token68; whether it is a valid JWT is for the verifier to say. */
+  | { readonly kind: 'token'; readonly token: string }
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const b64token = /^[A-Za-z0-9\-._~+/]+=*$/
+const scheme = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+/
+
+/**
+ * Reads the `Authorization` header value (RFC 6750 §2.1, RFC 9110 §11.6.2): the scheme is
+ * case-insensitive and separated from the token by one or more spaces. Several `Bearer` fields
+ * arrive joined with `, `, which no token contains, so they come out `malformed`; a value that is
+ * not even a scheme name (empty, starting with a separator) is `malformed` too.
+ */
+export function readBearerCredentials(authorization: string | null): BearerCredentials {
+  if (authorization === null) return missing
+  const value = authorization.trim()
+  const name = scheme.exec(value)?.[0]
+  if (name === undefined) return malformed
+  if (name.length !== 6 || name.toLowerCase() !== 'bearer') return missing
+  const token = value.slice(6).replace(/^ +/, '')
+  if (token.length === value.length - 6 || !b64token.test(token)) return malformed
+  return { kind: 'token', token }
+}
+
+const missing: BearerCredentials = { kind: 'missing' }
+const malformed: BearerCredentials = { kind: 'malformed' }

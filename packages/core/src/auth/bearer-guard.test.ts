@@ -1,0 +1,183 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { SecConfigError } from '../errors/index.js'
+import type { SecurityEvent } from '../events/index.js'
+import { createSecurity, type Guard } from '../pipeline/index.js'
+import { fromWebRequest } from '../request/index.js'
+import { bearer } from './bearer-guard.js'
+import {
+  createKeyPair,
+  type JwksServer,
+  signToken,
+  startJwksServer,
+  type TestKeyPair,
+} from './test-issuer.js'
+import { createTokenVerifier } from './verify-token.js'
+
+const now = Date.UTC(2026, 0, 15, 12, 0, 0)
+const nowSeconds = now / 1000
+const issuer = 'https://auth.example.com/'
+const audience = 'https://api.example.com'
+
+let key: TestKeyPair
+let server: JwksServer | undefined
+
+const claims = {
+  iss: issuer,
+  aud: audience,
+  sub: 'user-1',
+  client_id: 'spa',
+  scope: 'notes:read',
+  iat: nowSeconds,
+  exp: nowSeconds + 600,
+  jti: 'jti-1',
+}
+
+beforeAll(async () => {
+  key = await createKeyPair('ES256', 'ec-1')
+})
+
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+function guard(extra: Record<string, unknown> = {}): Guard {
+  return bearer({ issuer, audience, keys: { keys: [key.publicJwk] }, ...extra })
+}
+
+async function protect(guards: readonly Guard[], authorization?: string, events?: SecurityEvent[]) {
+  const security = createSecurity({
+    guards,
+    clock: { now: () => now },
+    ...(events !== undefined && { events: (event: SecurityEvent) => void events.push(event) }),
+  })
+  const headers: Record<string, string> = authorization === undefined ? {} : { authorization }
+  return security.protect(fromWebRequest(new Request('https://api.example.com/v1/notes', { headers })))
+}
+
+const problemHeaders = (challenge: string) => ({
+  'cache-control': 'no-store',
+  'content-type': 'application/problem+json',
+  'www-authenticate': challenge,
+})
+
+describe('bearer', () => {
+  it('sets the principal and facts for a valid token', async () => {
+    const outcome = await protect([guard()], `Bearer ${await signToken(key, claims)}`)
+    expect(outcome.verdict).toBe('allow')
+    expect(outcome.response).toBeUndefined()
+    expect(outcome.principal).toEqual({ id: 'user-1', kind: 'user', scopes: ['notes:read'], claims })
+    expect(outcome.facts.bearer).toEqual({
+      issuer,
+      tokenId: 'jti-1',
+      clientId: 'spa',
+      expiresAt: (nowSeconds + 600) * 1000,
+    })
+  })
+
+  it('challenges a request without credentials, with no error code (RFC 6750 §3.1)', async () => {
+    for (const authorization of [undefined, 'Basic dXNlcjpwYXNz']) {
+      const outcome = await protect([guard()], authorization)
+      expect(outcome.verdict).toBe('challenge')
+      expect(outcome.response?.status).toBe(401)
+      expect(Object.fromEntries(outcome.response?.headers ?? [])).toEqual(
+        problemHeaders('Bearer realm="api"'),
+      )
+      expect(outcome.response?.body).toBe(
+        JSON.stringify({
+          detail: 'This resource needs an access token: Authorization: Bearer <token>.',
+          type: 'urn:sec:problem:unauthorized',
+          title: 'Unauthorized',
+          status: 401,
+        }),
+      )
+    }
+  })
+
+  it('answers a malformed Authorization header with 400 invalid_request', async () => {
+    for (const authorization of ['Bearer', 'Bearer a b', 'Bearer a, Bearer b', '']) {
+      const outcome = await protect([guard({ realm: 'notes' })], authorization)
+      expect(outcome.verdict, authorization).toBe('deny')
+      expect(outcome.response?.status).toBe(400)
+      expect(Object.fromEntries(outcome.response?.headers ?? [])).toEqual(
+        problemHeaders('Bearer realm="notes", error="invalid_request"'),
+      )
+      expect(outcome.response?.body).toBe(
+        JSON.stringify({
+          detail: 'The Authorization header is not a valid Bearer credential.',
+          type: 'urn:sec:problem:invalid-request',
+          title: 'Invalid Request',
+          status: 400,
+        }),
+      )
+    }
+  })
+
+  it('answers a valid token lacking a required scope with 403 insufficient_scope', async () => {
+    const outcome = await protect(
+      [guard({ scopes: ['notes:read', 'notes:write'] })],
+      `Bearer ${await signToken(key, claims)}`,
+    )
+    expect(outcome.verdict).toBe('deny')
+    expect(outcome.response?.status).toBe(403)
+    expect(Object.fromEntries(outcome.response?.headers ?? [])).toEqual(
+      problemHeaders('Bearer realm="api", error="insufficient_scope", scope="notes:read notes:write"'),
+    )
+    expect(outcome.response?.body).toBe(
+      JSON.stringify({
+        detail: 'The access token does not grant the scopes this resource needs.',
+        type: 'urn:sec:problem:insufficient-scope',
+        title: 'Insufficient Scope',
+        status: 403,
+      }),
+    )
+    const allowed = await protect(
+      [guard({ scopes: ['notes:read'] })],
+      `Bearer ${await signToken(key, claims)}`,
+    )
+    expect(allowed.verdict).toBe('allow')
+  })
+
+  it('takes the time from the pipeline clock', async () => {
+    const token = await signToken(key, { ...claims, exp: nowSeconds - 60 })
+    const outcome = await protect([guard()], `Bearer ${token}`)
+    expect(outcome.response?.status).toBe(401)
+    expect(outcome.facts.bearer).toEqual({ rejected: 'expired' })
+  })
+
+  it('shares one verifier between guards', async () => {
+    const verifier = createTokenVerifier({ issuer, audience, keys: { keys: [key.publicJwk] } })
+    const read = bearer({ verifier, scopes: ['notes:read'] })
+    const write = bearer({ verifier, scopes: ['notes:write'] })
+    const token = `Bearer ${await signToken(key, claims)}`
+    expect((await protect([read], token)).verdict).toBe('allow')
+    expect((await protect([write], token)).response?.status).toBe(403)
+  })
+
+  it('fails with a 500 and an event when the key set cannot be loaded', async () => {
+    server = await startJwksServer({ status: 500 })
+    const events: SecurityEvent[] = []
+    const outcome = await protect(
+      [bearer({ issuer, audience, jwks: server.url })],
+      `Bearer ${await signToken(key, claims)}`,
+      events,
+    )
+    expect(outcome.response?.status).toBe(500)
+    const body = JSON.parse(outcome.response?.body ?? '{}') as Record<string, unknown>
+    expect(Object.keys(body)).toEqual(['correlationId', 'type', 'title', 'status'])
+    expect(events.map((event) => event.type)).toContain('request.error')
+  })
+
+  it('checks its own options', () => {
+    const verifier = createTokenVerifier({ issuer, audience, keys: { keys: [key.publicJwk] } })
+    expect(() => bearer({ verifier, issuer } as never)).toThrow(
+      'bearer.issuer: cannot be combined with verifier: set it on createTokenVerifier() instead, or drop verifier.',
+    )
+    expect(() => guard({ realm: 'a"b' })).toThrow(SecConfigError)
+    expect(() => guard({ realm: 'a"b' })).toThrow(/^bearer\.realm:/)
+    expect(() => guard({ scopes: ['notes read'] })).toThrow(/^bearer\.scopes\[0\]: is not a scope/)
+    expect(() => guard({ scopes: [3] })).toThrow(/^bearer\.scopes\[0\]/)
+    expect(() => guard({ clock: { now: () => 0 } })).toThrow(/^bearer\.clock:/)
+    expect(() => bearer({ verifier: {} } as never)).toThrow(/^bearer\.verifier:/)
+  })
+})

@@ -1,6 +1,11 @@
-// Runs a benchmark suite: `node bench/run.mjs http` (the default).
+// Runs a benchmark suite: `node bench/run.mjs <suite>`, `http` by default.
 const suite = process.argv[2] ?? 'http'
-const suites = { http: './http/run.mjs' }
+const suites = {
+  http: './http/run.mjs',
+  ratelimit: './ratelimit/memory.mjs',
+  'ratelimit-redis': './ratelimit/redis.mjs',
+  'ratelimit-memory': './ratelimit/memory-per-key.mjs',
+}
 if (!(suite in suites)) {
   console.error(`Unknown suite "${suite}". Known: ${Object.keys(suites).join(', ')}`)
   process.exit(2)

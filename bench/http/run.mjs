@@ -1,12 +1,13 @@
 // HTTP throughput, per framework: bare vs the @sec stack vs the peer stack, measured in one run.
 // Each server runs in its own process; autocannon loads it from this process over loopback.
 // Variants are interleaved round by round so drift on the machine hits all of them alike.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { body, headers } from './request.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const frameworks = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify,koa').split(',')
@@ -15,22 +16,24 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const duration = Number(process.env.BENCH_DURATION ?? 8)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 
-const body = JSON.stringify({
-  title: 'Benchmark note',
-  body: 'A short body for the benchmark.',
-  tags: ['bench', 'http'],
-})
-const headers = {
-  'content-type': 'application/json',
-  origin: 'https://app.example.com',
-  'x-forwarded-for': '203.0.113.9',
-  'x-forwarded-proto': 'https',
+// With two or more cores and taskset (Linux), the server gets core 1 and this process (the load
+// generator) core 0, so the two do not take turns on the same core. BENCH_PIN=0 turns it off.
+function canPin() {
+  if (process.env.BENCH_PIN === '0' || os.cpus().length < 2) return false
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
 }
+const pinned = canPin()
 
 async function startServer(framework, variant) {
-  const child = spawn(process.execPath, [`${here}${framework}-server.mjs`, variant], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const server = [`${here}${framework}-server.mjs`, variant]
+  const child = pinned
+    ? spawn('taskset', ['-c', '1', process.execPath, ...server], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, server, { stdio: ['ignore', 'pipe', 'inherit'] })
   const [chunk] = await once(child.stdout, 'data')
   const port = Number(String(chunk).trim())
   if (!Number.isInteger(port)) throw new Error(`${framework}/${variant} did not report a port`)
@@ -97,7 +100,7 @@ const medianOf = (framework, variant, key) => median(samples[`${framework}/${var
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
 console.log(`Machine: ${machine}`)
 console.log(
-  `Settings: ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians`,
+  `Settings: ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians, ${pinned ? 'server pinned to core 1 and load generator to core 0' : 'not pinned'}`,
 )
 console.log('')
 console.log('Throughput (requests per second), as ratios; higher is better:')

@@ -10,6 +10,10 @@ import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RedisStore, redisStore } from './redis-store.js'
 
+// These tests are about what Redis decides, not about timeouts: a generous budget keeps a busy
+// machine (several suites at once, a cluster forming) from failing them.
+const functionalTimeoutMs = 2000
+
 const algorithms: readonly LimitAlgorithm[] = [
   'token-bucket',
   'fixed-window',
@@ -83,7 +87,7 @@ describeWithRedis('Redis commands per decision', () => {
           ? new Redis(server.port, '127.0.0.1')
           : new Cluster([...cluster.startupNodes])
       await client.ping()
-      store = redisStore(client)
+      store = redisStore(client, { timeoutMs: functionalTimeoutMs })
       // The first decision on each connection sends EVAL, which loads the script there.
       await Promise.all(
         Array.from({ length: 30 }, (_, index) =>

@@ -11,6 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coreKey } from '../testing/core-key.js'
 import { type RedisStore, redisStore } from './redis-store.js'
 
+// These tests are about what Redis decides, not about timeouts: a generous budget keeps a busy
+// machine (several suites at once, a cluster forming) from failing them.
+const functionalTimeoutMs = 2000
+
 /** Ten years: within one test, time does not visibly move and no window ends. */
 const P = 315_360_000_000
 const algorithms: readonly LimitAlgorithm[] = [
@@ -74,7 +78,7 @@ describeWithRedis('redisStore', () => {
           ? new Redis(server.port, '127.0.0.1')
           : new Cluster([...cluster.startupNodes])
       await client.ping()
-      store = redisStore(client)
+      store = redisStore(client, { timeoutMs: functionalTimeoutMs })
     })
     afterAll(() => {
       client?.disconnect()
@@ -251,7 +255,7 @@ describeWithRedis('redisStore', () => {
       const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: 60_000 }
       await store.decide(policy, 'api:named', 1)
       expect(await client.exists('sec:rl:{api:named}')).toBe(1)
-      const other = redisStore(client, { prefix: 'app1:' })
+      const other = redisStore(client, { prefix: 'app1:', timeoutMs: functionalTimeoutMs })
       expect(await other.decide(policy, 'api:named', 1)).toMatchObject({ allowed: true })
       expect(await client.exists('app1:{api:named}')).toBe(1)
       expect((await store.decide(policy, 'api:named', 1)).allowed).toBe(false)
@@ -263,8 +267,10 @@ describeWithRedis('redisStore', () => {
           ? new Redis({ port: server.port, host: '127.0.0.1', keyPrefix: 'tenant:' })
           : new Cluster([...cluster.startupNodes], { keyPrefix: 'tenant:' })
       try {
+        // Connected (and, on a cluster, the slots known) before the store's 100 ms budget starts.
+        await prefixed.ping()
         const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: 60_000 }
-        const tenant = redisStore(prefixed)
+        const tenant = redisStore(prefixed, { timeoutMs: functionalTimeoutMs })
         expect(await tenant.decide(policy, 'api:prefixed', 1)).toMatchObject({ allowed: true })
         expect(await client.exists('tenant:sec:rl:{api:prefixed}')).toBe(1)
         expect((await tenant.decide(policy, 'api:prefixed', 1)).allowed).toBe(false)
@@ -309,9 +315,10 @@ describeWithRedis('redisStore', () => {
           ? new Redis({ port: server.port, host: '127.0.0.1', ...options })
           : new Cluster([...cluster.startupNodes], { redisOptions: options })
       try {
+        await other.ping()
         const policy: LimitPolicy = { algorithm: 'token-bucket', limit: 2, period: 60_000 }
         const key = `api:protocol:${JSON.stringify(options)}`
-        const decided = redisStore(other)
+        const decided = redisStore(other, { timeoutMs: functionalTimeoutMs })
         expect(await decided.decide(policy, key, 1)).toMatchObject({
           allowed: true,
           remaining: 1,

@@ -39,7 +39,10 @@ export function redisRateLimitStore(url: string | undefined): RedisRateLimitStor
   // also print every failed reconnection attempt.
   redis.on('error', () => undefined)
   return {
-    store: redisStore(redis, { prefix: demoRedisPrefix }),
+    // A demo shares its machine with everything else a developer runs; a second keeps a busy
+    // laptop from sending it to its in-memory fallback. A production app sets what its Redis
+    // answers in (the default is 100 ms).
+    store: redisStore(redis, { prefix: demoRedisPrefix, timeoutMs: 1000 }),
     where: parsed.host,
     close: () => redis.disconnect(),
   }

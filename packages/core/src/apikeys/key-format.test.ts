@@ -158,7 +158,8 @@ describe('parseApiKey', () => {
       }),
       { numRuns: 20 },
     )
-  })
+    // About 60,000 parses: seconds on a machine busy with other suites.
+  }, 60_000)
 
   it('rejects swapped neighbours, dropped and doubled characters', () => {
     fc.assert(

@@ -252,7 +252,7 @@ describeWithRedis('redisStore', () => {
     })
 
     it('keeps each key under prefix{key}, with the default or a chosen prefix', async () => {
-      const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: 60_000 }
+      const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: P }
       await store.decide(policy, 'api:named', 1)
       expect(await client.exists('sec:rl:{api:named}')).toBe(1)
       const other = redisStore(client, { prefix: 'app1:', timeoutMs: functionalTimeoutMs })
@@ -269,7 +269,7 @@ describeWithRedis('redisStore', () => {
       try {
         // Connected (and, on a cluster, the slots known) before the store's 100 ms budget starts.
         await prefixed.ping()
-        const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: 60_000 }
+        const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: P }
         const tenant = redisStore(prefixed, { timeoutMs: functionalTimeoutMs })
         expect(await tenant.decide(policy, 'api:prefixed', 1)).toMatchObject({ allowed: true })
         expect(await client.exists('tenant:sec:rl:{api:prefixed}')).toBe(1)

@@ -1,4 +1,5 @@
 import type { LimitDecision, LimitPolicy } from '../limit-policy.js'
+import { type DecisionRecord, decisionRecord } from './decision-record.js'
 import { toleranceRatio } from './tolerance.js'
 
 /** A fixed window counter: which window it counts and what it holds. */
@@ -17,12 +18,14 @@ export interface FixedWindowState {
  * Decides `cost` units at `now` and leaves the new state in `state` (unchanged unless the cost was
  * admitted and is above 0). Windows are aligned to multiples of `policy.period`. A cost of 0 is a
  * peek: it records nothing and answers `allowed` and `retryAfter` as if it asked for one unit.
+ * The answer is written into `answer` (a new record unless one is given) and returned.
  */
 export function decideFixedWindow(
   state: FixedWindowState,
   now: number,
   policy: LimitPolicy,
   cost: number,
+  answer: DecisionRecord = decisionRecord(),
 ): LimitDecision {
   const limit = policy.limit
   const period = policy.period
@@ -39,10 +42,9 @@ export function decideFixedWindow(
   }
   // Relative to now first: subtracting two large clock readings is exact, adding a period rounds.
   const left = Math.ceil(start - now + period)
-  return {
-    allowed,
-    remaining: Math.max(0, Math.floor(limit - count + eps)),
-    reset: count > 0 ? left : 0,
-    retryAfter: allowed ? 0 : left,
-  }
+  answer.allowed = allowed
+  answer.remaining = Math.max(0, Math.floor(limit - count + eps))
+  answer.reset = count > 0 ? left : 0
+  answer.retryAfter = allowed ? 0 : left
+  return answer
 }

@@ -1,4 +1,5 @@
 import type { LimitDecision, LimitPolicy } from '../limit-policy.js'
+import { type DecisionRecord, decisionRecord } from './decision-record.js'
 
 /**
  * An exact log of admissions, oldest first. Meant for small limits (≤ 1000) and integer costs: it
@@ -26,13 +27,15 @@ export function emptySlidingLog(): SlidingLogState {
  * `now - period` are dropped, and the cost is appended when admitted and above 0. A cost of 0 is a
  * peek: it records nothing and answers `allowed` and `retryAfter` as if it asked for one unit.
  * Costs must be integers. Clock readings are subtracted from each other before a period is added,
- * so the comparisons stay exact on an epoch-sized clock.
+ * so the comparisons stay exact on an epoch-sized clock. The answer is written into `answer` (a new
+ * record unless one is given) and returned.
  */
 export function decideSlidingLog(
   state: SlidingLogState,
   now: number,
   policy: LimitPolicy,
   cost: number,
+  answer: DecisionRecord = decisionRecord(),
 ): LimitDecision {
   const limit = policy.limit
   const period = policy.period
@@ -73,10 +76,9 @@ export function decideSlidingLog(
     }
     retryAfter = Math.ceil((entries[at] as number) - now + period)
   }
-  return {
-    allowed,
-    remaining: Math.max(0, limit - used),
-    reset: entries.length > head ? Math.ceil((entries[entries.length - 2] as number) - now + period) : 0,
-    retryAfter,
-  }
+  answer.allowed = allowed
+  answer.remaining = Math.max(0, limit - used)
+  answer.reset = entries.length > head ? Math.ceil((entries[entries.length - 2] as number) - now + period) : 0
+  answer.retryAfter = retryAfter
+  return answer
 }

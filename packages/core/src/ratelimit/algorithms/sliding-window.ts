@@ -1,4 +1,5 @@
 import type { LimitDecision, LimitPolicy } from '../limit-policy.js'
+import { type DecisionRecord, decisionRecord } from './decision-record.js'
 import { toleranceRatio } from './tolerance.js'
 
 /** A weighted two-window counter: the counts of the current aligned window and the one before. */
@@ -20,12 +21,14 @@ export interface SlidingWindowState {
  * admitted and is above 0). The estimate of the last `period` ms is the previous window's count
  * weighted by the share of it still inside a sliding window, plus the current count. A cost of 0 is
  * a peek: it records nothing and answers `allowed` and `retryAfter` as if it asked for one unit.
+ * The answer is written into `answer` (a new record unless one is given) and returned.
  */
 export function decideSlidingWindow(
   state: SlidingWindowState,
   now: number,
   policy: LimitPolicy,
   cost: number,
+  answer: DecisionRecord = decisionRecord(),
 ): LimitDecision {
   const limit = policy.limit
   const period = policy.period
@@ -68,10 +71,9 @@ export function decideSlidingWindow(
         ? Math.ceil(offset + period * (1 - (room - current) / previous))
         : Math.ceil(offset + period + period * (1 - room / current))
   }
-  return {
-    allowed,
-    remaining: Math.max(0, Math.floor(limit - used + eps)),
-    reset: current > 0 ? Math.ceil(offset + 2 * period) : previous > 0 ? Math.ceil(offset + period) : 0,
-    retryAfter,
-  }
+  answer.allowed = allowed
+  answer.remaining = Math.max(0, Math.floor(limit - used + eps))
+  answer.reset = current > 0 ? Math.ceil(offset + 2 * period) : previous > 0 ? Math.ceil(offset + period) : 0
+  answer.retryAfter = retryAfter
+  return answer
 }

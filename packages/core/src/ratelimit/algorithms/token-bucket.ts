@@ -1,4 +1,5 @@
 import type { LimitDecision, LimitPolicy } from '../limit-policy.js'
+import { type DecisionRecord, decisionRecord } from './decision-record.js'
 import { toleranceRatio } from './tolerance.js'
 
 /**
@@ -22,7 +23,8 @@ export interface TokenBucketState {
 /**
  * Decides `cost` units at `now` and leaves the new state in `state` (unchanged unless the cost was
  * admitted and is above 0). A cost of 0 is a peek: it records nothing and answers `allowed` and
- * `retryAfter` as if it asked for one unit.
+ * `retryAfter` as if it asked for one unit. The answer is written into `answer` (a new record
+ * unless one is given) and returned.
  *
  * The math is GCRA's, in ms of debt: with T = period / limit, `used = debt / T`, a cost is
  * admitted when `debt + cost * T <= period + tolerance`, where the tolerance is `1e-9 * period` ms
@@ -36,6 +38,7 @@ export function decideTokenBucket(
   now: number,
   policy: LimitPolicy,
   cost: number,
+  answer: DecisionRecord = decisionRecord(),
 ): LimitDecision {
   const period = policy.period
   const interval = period / policy.limit
@@ -50,10 +53,9 @@ export function decideTokenBucket(
     state.at = now
     state.debt = debt
   }
-  return {
-    allowed,
-    remaining: Math.max(0, Math.floor((period - debt + slack) / interval)),
-    reset: debt > slack / 2 ? Math.ceil(debt - slack / 2) : 0,
-    retryAfter: allowed ? 0 : Math.ceil(over + slack / 2),
-  }
+  answer.allowed = allowed
+  answer.remaining = Math.max(0, Math.floor((period - debt + slack) / interval))
+  answer.reset = debt > slack / 2 ? Math.ceil(debt - slack / 2) : 0
+  answer.retryAfter = allowed ? 0 : Math.ceil(over + slack / 2)
+  return answer
 }

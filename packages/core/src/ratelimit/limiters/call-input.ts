@@ -6,9 +6,9 @@ export const maxKeyLength = 1024
 type MaybeWellFormed = string & { isWellFormed?: () => boolean }
 
 /**
- * Whether `key` is usable: a non-empty string of at most {@link maxKeyLength} code units without
- * a lone surrogate. Stores that keep keys as UTF-8 (Redis) would turn every lone surrogate into
- * U+FFFD, merging distinct keys, so such keys are refused rather than silently shared.
+ * Whether `key` is usable by any store: a non-empty string of at most {@link maxKeyLength} code
+ * units without a lone surrogate. Stores that keep keys as UTF-8 (Redis) would turn every lone
+ * surrogate into U+FFFD, merging distinct keys, so such keys are refused rather than silently shared.
  */
 export function isValidKey(key: unknown): key is string {
   return (

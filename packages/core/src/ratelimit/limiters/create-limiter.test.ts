@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { SecurityEvent } from '../../events/index.js'
+import { memoryStore } from '../memory-store.js'
 import type { RateLimiter, RateLimitResult } from '../rate-limiter.js'
 import { FakeStore, ManualClock } from './fake-stores.js'
 import { fixedWindow } from './fixed-window.js'
@@ -530,5 +531,149 @@ describe('on the default memory store', () => {
     // A sliding window can make a caller wait up to one and a half windows (the estimate's weight).
     expect(results[2]?.retryAfter).toBeGreaterThan(0)
     expect(results[2]?.retryAfter).toBeLessThanOrEqual(5_400_000)
+  })
+})
+
+describe('on a memory store', () => {
+  it('answers plain results, each its own object, with every field in JSON', async () => {
+    const limiter = tokenBucket({ capacity: 3, refillRate: 1, interval: '1s', clock: new ManualClock() })
+    const first = await limiter.limit('k')
+    const second = await limiter.limit('k', { cost: 2 })
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype)
+    expect(Object.keys(first)).toEqual(['allowed', 'limit', 'remaining', 'reset', 'retryAfter', 'source'])
+    expect(JSON.parse(JSON.stringify(first))).toEqual({
+      allowed: true,
+      limit: 3,
+      remaining: 2,
+      reset: 1000,
+      retryAfter: 0,
+      source: 'store',
+    })
+    expect(second).not.toBe(first)
+    expect(first.remaining).toBe(2)
+    expect({ ...second }).toEqual({
+      allowed: true,
+      limit: 3,
+      remaining: 0,
+      reset: 3000,
+      retryAfter: 0,
+      source: 'store',
+    })
+    expect({ ...(await limiter.peek('k')) }).toEqual({
+      allowed: false,
+      limit: 3,
+      remaining: 0,
+      reset: 3000,
+      retryAfter: 1000,
+      source: 'store',
+    })
+  })
+
+  it('keeps the counts of limiters sharing a store apart by name, and shares them under one name', async () => {
+    const store = memoryStore({ clock: new ManualClock() })
+    const search = fixedWindow({ limit: 2, window: '1m', name: 'search', store })
+    const reports = fixedWindow({ limit: 2, window: '1m', name: 'reports', store })
+    await search.limit('k', { cost: 2 })
+    expect((await reports.limit('k')).remaining).toBe(1)
+    expect((await search.peek('k')).remaining).toBe(0)
+    const a = fixedWindow({ limit: 2, window: '1m', store })
+    const b = fixedWindow({ limit: 2, window: '1m', store })
+    await a.limit('k')
+    await b.limit('k')
+    expect((await a.limit('k')).allowed).toBe(false)
+    expect(store.size).toBe(3)
+  })
+
+  it("reaches the same state as the store's own calls on the namespaced key", async () => {
+    const store = memoryStore({ clock: new ManualClock() })
+    const limiter = slidingWindow({ limit: 5, window: '1m', name: 'api', store, blockCache: false })
+    await limiter.limit('203.0.113.7', { cost: 2 })
+    expect(store.decide(limiter.policy, 'api:203.0.113.7', 1)).toMatchObject({ allowed: true, remaining: 2 })
+    expect((await limiter.peek('203.0.113.7')).remaining).toBe(2)
+    store.reset(limiter.policy, 'api:203.0.113.7')
+    expect(store.size).toBe(0)
+    expect((await limiter.peek('203.0.113.7')).remaining).toBe(5)
+    // A key that only looks namespaced, by a name no limiter bound, is kept whole.
+    store.decide(limiter.policy, 'other:203.0.113.7', 5)
+    store.decide(limiter.policy, ':203.0.113.7', 5)
+    expect((await limiter.peek('203.0.113.7')).remaining).toBe(5)
+    expect(store.decide(limiter.policy, 'other:203.0.113.7', 0).remaining).toBe(0)
+    expect(store.size).toBe(2)
+  })
+
+  it.each([
+    ['an empty key', ''],
+    ['a key of 1025 units', 'k'.repeat(1025)],
+    ['a lone surrogate, as a store on UTF-8 would merge it', 'user:\ud800'],
+    ['a number', 42],
+    ['undefined', undefined],
+  ])('refuses %s in limit, peek and reset', async (_, key) => {
+    const store = memoryStore()
+    const limiter = fixedWindow({ limit: 1, window: '1m', name: 'api', store })
+    for (const call of [limiter.limit, limiter.peek, limiter.reset]) {
+      await expect(call(key as string)).rejects.toThrow(
+        expect.objectContaining({ name: 'SecRateLimitError', code: 'SEC_RATELIMIT_KEY', limiter: 'api' }),
+      )
+    }
+    await expect(limiter.limit('k', { cost: 2 })).rejects.toThrow(
+      expect.objectContaining({ code: 'SEC_RATELIMIT_COST' }),
+    )
+    expect(store.size).toBe(0)
+  })
+
+  it('keeps the block cache on its own clock when the store has another', async () => {
+    const clock = new ManualClock()
+    const storeClock = new ManualClock()
+    storeClock.time = 5_000_000
+    const limiter = fixedWindow({ limit: 1, window: '1s', store: memoryStore({ clock: storeClock }), clock })
+    await limiter.limit('k')
+    expect(await limiter.limit('k')).toMatchObject({ allowed: false, retryAfter: 1000, source: 'store' })
+    clock.advance(400)
+    expect(await limiter.limit('k')).toMatchObject({ allowed: false, retryAfter: 600, source: 'block-cache' })
+    expect(await limiter.limit('other')).toMatchObject({ allowed: true, source: 'store' })
+    clock.advance(600)
+    storeClock.advance(1000)
+    expect(await limiter.limit('k')).toMatchObject({ allowed: true, remaining: 0, source: 'store' })
+  })
+
+  it('falls back while the store throws, and recovers on a probe, with one event each way', async () => {
+    const clock = new ManualClock()
+    let broken = false
+    const storeClock = {
+      now: () => {
+        if (broken) throw new Error('clock broke')
+        return clock.time
+      },
+    }
+    const events: SecurityEvent[] = []
+    const limiter = fixedWindow({
+      limit: 2,
+      window: '1m',
+      store: memoryStore({ clock: storeClock }),
+      clock,
+      events: (event) => events.push(event),
+    })
+    await limiter.limit('k', { cost: 2 })
+    expect((await limiter.limit('k')).source).toBe('store')
+    broken = true
+    expect(await limiter.limit('other')).toEqual({
+      allowed: false,
+      limit: 2,
+      remaining: 0,
+      reset: 1000,
+      retryAfter: 1000,
+      source: 'fail-closed',
+    })
+    expect((await limiter.peek('other')).source).toBe('fail-closed')
+    expect((await limiter.limit('k')).source).toBe('block-cache')
+    broken = false
+    expect((await limiter.limit('other')).source).toBe('fail-closed')
+    clock.advance(1000)
+    expect(await limiter.limit('other')).toMatchObject({ allowed: true, remaining: 1, source: 'store' })
+    expect(await limiter.limit('other')).toMatchObject({ allowed: true, remaining: 0, source: 'store' })
+    expect(events.map((event) => [event.type, event.time])).toEqual([
+      ['ratelimit.store-unavailable', 1_000_000],
+      ['ratelimit.store-recovered', 1_001_000],
+    ])
   })
 })

@@ -1,4 +1,5 @@
 import type { LimitDecision, LimitPolicy } from '../limit-policy.js'
+import { bindMemoryStore, type MemoryLimiterStore } from '../memory-store.js'
 import type { LimitCallOptions, RateLimiter, RateLimitResult } from '../rate-limiter.js'
 import type { Block } from './block-cache.js'
 import { callOptionsError, costError, isValidKey, keyError } from './call-input.js'
@@ -9,7 +10,10 @@ import { StoreHealth } from './store-failover.js'
  * Builds a limiter from a validated policy and resolved settings. Everything is decided here once;
  * a call checks its key and cost, asks the block cache, then the store (or the fallback while the
  * store is down). A store that answers synchronously (the memory store) costs no extra promise
- * besides the one `limit()` returns.
+ * besides the one `limit()` returns; a memory store is moreover bound to the limiter once, so a
+ * call passes it the bare key and one clock reading, and makes its result from the store's answer
+ * with no other allocation. The memory store keeps keys as the JS strings they are, so it is spared
+ * the scan for lone surrogates that stores of UTF-8 keys need.
  *
  * `wholeCosts` refuses fractional costs (the sliding log counts entries, not amounts).
  */
@@ -21,6 +25,7 @@ export function createLimiter(
   const { name, store, clock, blocks, insurance, probeInterval } = settings
   const limit = policy.limit
   const prefix = `${name}:`
+  const memory = bindMemoryStore(store, name, policy)
   const health = new StoreHealth({
     limiter: name,
     store: store.kind,
@@ -78,16 +83,8 @@ export function createLimiter(
     }
   }
 
-  function answered(
-    decision: LimitDecision,
-    storageKey: string,
-    cost: number,
-    epoch: number,
-  ): RateLimitResult {
-    if (health.down) health.succeeded(epoch)
-    // A peek is denied for one unit; the block then holds for every cost.
-    if (!decision.allowed && blocks !== undefined)
-      blocks.add(storageKey, cost === 0 ? 1 : cost, clock.now(), decision)
+  // The one place results from a store are made, so they all share one shape.
+  function fromStore(decision: LimitDecision): RateLimitResult {
     return {
       allowed: decision.allowed,
       limit,
@@ -98,6 +95,14 @@ export function createLimiter(
     }
   }
 
+  function answered(decision: LimitDecision, key: string, cost: number, epoch: number): RateLimitResult {
+    if (health.down) health.succeeded(epoch)
+    // A peek is denied for one unit; the block then holds for every cost.
+    if (!decision.allowed && blocks !== undefined)
+      blocks.add(key, cost === 0 ? 1 : cost, clock.now(), decision)
+    return fromStore(decision)
+  }
+
   function decide(key: string, storageKey: string, cost: number): Promise<RateLimitResult> {
     if (health.down && !health.probeDue()) return fallBack(key, cost)
     const epoch = health.epoch
@@ -106,7 +111,7 @@ export function createLimiter(
       answer = store.decide(policy, storageKey, cost)
       if (typeof (answer as Partial<PromiseLike<LimitDecision>>).then === 'function') {
         return Promise.resolve(answer).then(
-          (decision) => answered(decision, storageKey, cost, epoch),
+          (decision) => answered(decision, key, cost, epoch),
           (error: unknown) => {
             health.failed(epoch, error)
             return fallBack(key, cost)
@@ -117,52 +122,121 @@ export function createLimiter(
       health.failed(epoch, error)
       return fallBack(key, cost)
     }
-    return Promise.resolve(answered(answer as LimitDecision, storageKey, cost, epoch))
+    return Promise.resolve(answered(answer as LimitDecision, key, cost, epoch))
   }
 
-  function fromBlockCache(storageKey: string, cost: number): RateLimitResult | undefined {
-    const now = clock.now()
-    const block = (blocks as NonNullable<typeof blocks>).find(storageKey, cost, now)
+  function fromBlockCache(key: string, cost: number, now: number): RateLimitResult | undefined {
+    const block = (blocks as NonNullable<typeof blocks>).find(key, cost, now)
     return block === undefined ? undefined : blocked(block, now)
+  }
+
+  // The store is up and no key is blocked: one clock reading, and the store decides. The result is
+  // made last, just before it is settled, so the compiler sees its shape and settles the promise
+  // without looking the result up for a `then` method. Rarer paths are calls of their own, which
+  // keeps this one small enough to be compiled with the clock reading inlined.
+  function decideInMemory(bound: MemoryLimiterStore, key: string, cost: number): Promise<RateLimitResult> {
+    if (health.down || (blocks !== undefined && blocks.size !== 0))
+      return decideInMemoryCarefully(bound, key, cost)
+    let decision: LimitDecision
+    let now: number
+    try {
+      now = bound.clock.now()
+      decision = bound.decide(key, cost, now)
+    } catch (error) {
+      // Synchronous, so the epoch cannot have moved since the call began.
+      health.failed(health.epoch, error)
+      return fallBack(key, cost)
+    }
+    if (!decision.allowed) deniedInMemory(bound, key, cost, now, decision)
+    return Promise.resolve(fromStore(decision))
+  }
+
+  // Some key is blocked or the store is down: the block cache first (on the limiter's clock, so it
+  // answers even when the store's clock fails), then the store, as the probe when it is down. One
+  // clock reading serves both when the limiter and the store share their clock.
+  function decideInMemoryCarefully(
+    bound: MemoryLimiterStore,
+    key: string,
+    cost: number,
+  ): Promise<RateLimitResult> {
+    const epoch = health.epoch
+    let decision: LimitDecision
+    let now: number | undefined
+    try {
+      if (blocks !== undefined && blocks.size !== 0) {
+        const blockNow = clock.now()
+        const hit = fromBlockCache(key, cost === 0 ? 1 : cost, blockNow)
+        if (hit !== undefined) return Promise.resolve(hit)
+        if (bound.clock === clock) now = blockNow
+      }
+      if (health.down && !health.probeDue()) return fallBack(key, cost)
+      now ??= bound.clock.now()
+      decision = bound.decide(key, cost, now)
+    } catch (error) {
+      health.failed(epoch, error)
+      return fallBack(key, cost)
+    }
+    if (health.down) health.succeeded(epoch)
+    if (!decision.allowed) deniedInMemory(bound, key, cost, now, decision)
+    return Promise.resolve(fromStore(decision))
+  }
+
+  // `now` is the store's reading, and serves the block cache when the clocks are the same.
+  function deniedInMemory(
+    bound: MemoryLimiterStore,
+    key: string,
+    cost: number,
+    now: number,
+    decision: LimitDecision,
+  ): void {
+    if (blocks !== undefined)
+      blocks.add(key, cost === 0 ? 1 : cost, bound.clock === clock ? now : clock.now(), decision)
+  }
+
+  // Checked in this order: the options' type, the key, then the cost.
+  function limitWithOptions(key: string, options: LimitCallOptions): Promise<RateLimitResult> {
+    if (typeof options !== 'object' || options === null)
+      return Promise.reject(callOptionsError(name, options))
+    if (!isValidKey(key)) return Promise.reject(keyError(name, key))
+    const cost: unknown = options.cost === undefined ? 1 : options.cost
+    if (typeof cost !== 'number' || !(cost > 0) || cost > limit || (wholeCosts && !Number.isInteger(cost)))
+      return Promise.reject(costError(name, cost, limit))
+    return decideWith(key, cost)
+  }
+
+  function decideWith(key: string, cost: number): Promise<RateLimitResult> {
+    if (memory !== undefined) return decideInMemory(memory, key, cost)
+    if (blocks !== undefined && blocks.size !== 0) {
+      const hit = fromBlockCache(key, cost === 0 ? 1 : cost, clock.now())
+      if (hit !== undefined) return Promise.resolve(hit)
+    }
+    return decide(key, prefix + key, cost)
   }
 
   return {
     name,
     policy,
     limit(key: string, options?: LimitCallOptions): Promise<RateLimitResult> {
-      let cost: unknown = 1
-      if (options !== undefined) {
-        if (typeof options !== 'object' || options === null)
-          return Promise.reject(callOptionsError(name, options))
-        if (options.cost !== undefined) cost = options.cost
+      if (options !== undefined) return limitWithOptions(key, options)
+      if (memory !== undefined) {
+        if (!isValidKey(key)) return Promise.reject(keyError(name, key))
+        return decideInMemory(memory, key, 1)
       }
       if (!isValidKey(key)) return Promise.reject(keyError(name, key))
-      if (typeof cost !== 'number' || !(cost > 0) || cost > limit || (wholeCosts && !Number.isInteger(cost)))
-        return Promise.reject(costError(name, cost, limit))
-      const storageKey = prefix + key
-      if (blocks !== undefined && blocks.size !== 0) {
-        const hit = fromBlockCache(storageKey, cost)
-        if (hit !== undefined) return Promise.resolve(hit)
-      }
-      return decide(key, storageKey, cost)
+      return decideWith(key, 1)
     },
     peek(key: string): Promise<RateLimitResult> {
       if (!isValidKey(key)) return Promise.reject(keyError(name, key))
-      const storageKey = prefix + key
-      if (blocks !== undefined && blocks.size !== 0) {
-        const hit = fromBlockCache(storageKey, 1)
-        if (hit !== undefined) return Promise.resolve(hit)
-      }
-      return decide(key, storageKey, 0)
+      return decideWith(key, 0)
     },
     async reset(key: string): Promise<void> {
       if (!isValidKey(key)) throw keyError(name, key)
-      const storageKey = prefix + key
-      blocks?.delete(storageKey)
+      blocks?.delete(key)
       if (insurance !== undefined) await insurance.reset(key)
-      await store.reset(policy, storageKey)
+      if (memory !== undefined) memory.reset(key)
+      else await store.reset(policy, prefix + key)
       // A denial that arrived while the store was resetting may have blocked the key again.
-      blocks?.delete(storageKey)
+      blocks?.delete(key)
     },
   }
 }

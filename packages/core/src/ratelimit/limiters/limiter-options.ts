@@ -4,7 +4,7 @@ import { type Duration, parseDuration } from '../../duration/index.js'
 import type { EventSink } from '../../events/index.js'
 import type { Clock } from '../../pipeline/index.js'
 import type { LimitAlgorithm, LimitPolicy, RateLimitStore } from '../limit-policy.js'
-import { memoryStore } from '../memory-store.js'
+import { memoryStore, monotonicClock } from '../memory-store.js'
 import type { RateLimiter } from '../rate-limiter.js'
 import { BlockCache } from './block-cache.js'
 
@@ -96,8 +96,6 @@ const namePrefixes: Readonly<Record<LimitAlgorithm, string>> = {
   'fixed-window': 'fw',
   'sliding-log': 'sl',
 }
-
-const monotonicClock: Clock = { now: () => performance.timeOrigin + performance.now() }
 
 function isStore(value: unknown): value is RateLimitStore {
   const store = value as RateLimitStore | null
@@ -216,6 +214,7 @@ export function resolveLimiterSettings(
       ? 1000
       : boundedDuration(`${where}.probeInterval`, options.probeInterval, 3_600_000, "'1h'")
   const blocks = resolveBlockCache(where, options.blockCache)
+  // The default memory store's own clock object, so the limiter and that store share one reading.
   const clock = options.clock ?? monotonicClock
   const events = options.events
   return {

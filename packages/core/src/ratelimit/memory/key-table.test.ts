@@ -121,4 +121,70 @@ describe('KeyTable', () => {
     expect(keys.size).toBe(5000)
     expect(keys.find('k0')).toBeUndefined()
   })
+
+  it('keeps namespaces apart, under one bound and one eviction order', () => {
+    const keys = table(3)
+    const api = keys.space('api') as number
+    const search = keys.space('search') as number
+    expect([api, search, keys.space('api')]).toEqual([1, 2, 1])
+    expect(keys.existingSpace('search')).toBe(search)
+    expect(keys.existingSpace('reports')).toBeUndefined()
+    const inApi = keys.add('k', 0, api)
+    const inSearch = keys.add('k', 0, search)
+    const whole = keys.add('k', 0)
+    expect(new Set([inApi, inSearch, whole]).size).toBe(3)
+    expect([keys.find('k', api), keys.find('k', search), keys.find('k')]).toEqual([inApi, inSearch, whole])
+    keys.values[inSearch * keys.stride] = 100
+    keys.values[whole * keys.stride] = 100
+    keys.values[inApi * keys.stride] = 100
+    keys.add('x', 0, search)
+    expect(keys.size).toBe(3)
+    expect(keys.find('k', api)).toBeUndefined()
+    expect(keys.find('k', search)).toBe(inSearch)
+    keys.delete('k', search)
+    keys.delete('k', api)
+    expect([keys.find('k', search), keys.find('k'), keys.size]).toEqual([undefined, whole, 2])
+  })
+
+  it('holds at most 65,535 named namespaces', () => {
+    const keys = table(10)
+    for (let i = 1; i < 0x10000; i++) keys.space(`n${i}`)
+    expect(keys.space('n65535')).toBe(65_535)
+    expect(keys.space('one more')).toBeUndefined()
+    expect(keys.existingSpace('one more')).toBeUndefined()
+    expect(keys.space('n1')).toBe(1)
+  })
+
+  it('lets protected keys pass 80% of maxKeys until room is needed, then gives back two per eviction', () => {
+    const keys = table(10)
+    const names = Array.from({ length: 10 }, (_, i) => `k${i}`)
+    for (const name of names) keys.touch(put(keys, name, 100))
+    expect(keys.size).toBe(10)
+    put(keys, 'n1', 100)
+    // k0 and k1 went back to probation, in that order, and k0 was the victim.
+    expect(held(keys, names)).toEqual(names.slice(1))
+    put(keys, 'n2', 100)
+    put(keys, 'n3', 100)
+    expect(held(keys, [...names, 'n1', 'n2', 'n3'])).toEqual([...names.slice(2), 'n2', 'n3'])
+  })
+
+  it('gives a protected key seen again a second chance, at most eight keys in a row per demotion', () => {
+    const keys = table(20)
+    const names = Array.from({ length: 20 }, (_, i) => `k${i}`)
+    for (const name of names) keys.touch(put(keys, name, 100))
+    for (const name of names) keys.touch(keys.find(name) as number)
+    put(keys, 'new', 100)
+    // k0 to k7 had their second chance; k8 went back to probation all the same, and out.
+    expect(held(keys, names)).toEqual(names.filter((name) => name !== 'k8'))
+    for (const name of names.slice(9)) keys.touch(keys.find(name) as number)
+    put(keys, 'newer', 100)
+    put(keys, 'last', 100)
+    // k18 and k19, seen again, had a second chance; k0 and k1, not seen since theirs, went back to
+    // probation, behind the key seen once, which went first.
+    expect(held(keys, [...names, 'new', 'newer', 'last'])).toEqual([
+      ...names.filter((name) => name !== 'k0' && name !== 'k8'),
+      'newer',
+      'last',
+    ])
+  })
 })

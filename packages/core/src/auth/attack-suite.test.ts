@@ -165,8 +165,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await jwksServer.close()
-  await attackerServer.close()
+  await jwksServer?.close()
+  await attackerServer?.close()
 })
 
 async function send(config: Configuration, token: string, guard = bearer(config.options)) {

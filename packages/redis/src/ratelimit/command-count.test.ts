@@ -1,4 +1,4 @@
-import type { LimitAlgorithm, LimitPolicy } from '@sec/core'
+import type { LimitPolicy } from '@sec/core'
 import {
   describeWithRedis,
   type RedisTestCluster,
@@ -8,18 +8,8 @@ import {
 } from '@sec/testkit'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { algorithms, functionalTimeoutMs } from '../testing/test-settings.js'
 import { type RedisStore, redisStore } from './redis-store.js'
-
-// These tests are about what Redis decides, not about timeouts: a generous budget keeps a busy
-// machine (several suites at once, a cluster forming) from failing them.
-const functionalTimeoutMs = 2000
-
-const algorithms: readonly LimitAlgorithm[] = [
-  'token-bucket',
-  'fixed-window',
-  'sliding-window',
-  'sliding-log',
-]
 
 /** Commands the test itself and the client's housekeeping send, which are not decisions. */
 const housekeeping: ReadonlySet<string> = new Set([

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { coreKey } from '../testing/core-key.js'
+import { algorithms } from '../testing/test-settings.js'
 import { rateLimitScript } from './rate-limit-script.js'
 
 // A copy of the script whose clock is an argument, so the math can be checked at chosen instants
@@ -16,13 +17,6 @@ const ttlLine = "return string.format('%d', whole)"
 const timedScript = rateLimitScript
   .replace(clockLines, 'local now = tonumber(ARGV[5])')
   .replace(ttlLine, `return string.format('%d', whole + ${ttlShift})`)
-
-const algorithms: readonly LimitAlgorithm[] = [
-  'token-bucket',
-  'fixed-window',
-  'sliding-window',
-  'sliding-log',
-]
 
 /** (limit, period) pairs whose per-unit time rounds when added to an epoch-sized clock. */
 const roundingRates: readonly (readonly [number, number])[] = [

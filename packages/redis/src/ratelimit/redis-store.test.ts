@@ -9,20 +9,11 @@ import {
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coreKey } from '../testing/core-key.js'
+import { algorithms, functionalTimeoutMs } from '../testing/test-settings.js'
 import { type RedisStore, redisStore } from './redis-store.js'
-
-// These tests are about what Redis decides, not about timeouts: a generous budget keeps a busy
-// machine (several suites at once, a cluster forming) from failing them.
-const functionalTimeoutMs = 2000
 
 /** Ten years: within one test, time does not visibly move and no window ends. */
 const P = 315_360_000_000
-const algorithms: readonly LimitAlgorithm[] = [
-  'token-bucket',
-  'fixed-window',
-  'sliding-window',
-  'sliding-log',
-]
 const fractional: readonly LimitAlgorithm[] = ['token-bucket', 'fixed-window', 'sliding-window']
 
 type Topology = 'single node' | '3-master cluster'

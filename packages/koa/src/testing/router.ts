@@ -41,7 +41,11 @@ export function testRouter(routes: readonly TestRoute[]): Middleware {
   return (ctx: Context, next: Next) => {
     for (const route of routes) {
       if (route.method !== ctx.method && !(route.method === 'GET' && ctx.method === 'HEAD')) continue
-      const params = matchPath(route.path, ctx.path)
+      // Koa's path comes from the legacy url.parse, which has no pathname for targets such as
+      // `/\\a?@#` (read as a host); such a request matches no route, as with @koa/router.
+      const path = ctx.path as string | null
+      if (path === null) continue
+      const params = matchPath(route.path, path)
       if (params === undefined) continue
       ;(ctx as Context & { params: Record<string, string> }).params = params
       const dispatch = (i: number): Promise<unknown> => {

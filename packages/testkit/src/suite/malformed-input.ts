@@ -141,3 +141,15 @@ export function malformedRequests(
       }
     })
 }
+
+/**
+ * Requests the random search once found to get a 5xx, replayed first on every run so a fix
+ * cannot regress unseen. `/\a?@#` has no pathname under Node's legacy `url.parse` (it reads `a?@`
+ * as a host), which Koa hands on as a `null` path.
+ */
+export function knownMalformedRequests(
+  options: { readonly frameworkOwnedTargets?: boolean } = {},
+): readonly ConformanceRequest[] {
+  if (options.frameworkOwnedTargets === true) return []
+  return [{ method: 'GET', target: '/\\a?@#', headers: [['Host', 'api.example.com']] }]
+}

@@ -10,6 +10,10 @@ const entries = [
   'validation',
   'url-credentials',
   'ratelimit',
+  'auth',
+  'authz',
+  'apikeys',
+  'tokens',
 ] as const
 
 it.each(entries)('keeps the public exports of %s', async (entry) => {

@@ -7,6 +7,8 @@ export * from './cors/index.js'
 export { type Duration, parseDuration } from './duration/index.js'
 export { SecConfigError, SecError } from './errors/index.js'
 export type {
+  AuthRejectedEvent,
+  AuthUnavailableEvent,
   EventSink,
   GuardEvent,
   RateLimitDeniedEvent,

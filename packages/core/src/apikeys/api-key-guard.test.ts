@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
+import type { SecurityEvent } from '../events/index.js'
 import { createSecurity, type Guard } from '../pipeline/index.js'
 import { fromWebRequest } from '../request/index.js'
 import { apiKey } from './api-key-guard.js'
@@ -102,6 +103,42 @@ describe('apiKey guard', () => {
       expect(answer(outcome)).toEqual(invalidKey)
       expect(outcome.principal).toBeUndefined()
     }
+  })
+
+  it('emits auth.rejected with the reason and key id, never the key, and nothing for a missing key', async () => {
+    const { keys, clock } = setup()
+    const revoked = await keys.issue({ owner: 'acct_1' })
+    await keys.revoke(revoked.metadata.id)
+    const publishable = await keys.issue({ owner: 'acct_1', kind: 'publishable' })
+    const valid = await keys.issue({ owner: 'acct_1' })
+    const events: SecurityEvent[] = []
+    const security = createSecurity({
+      guards: [apiKey({ keys })],
+      clock,
+      events: (event) => void events.push(event),
+    })
+    const send = (headers: Record<string, string>, target = '/v1/notes') =>
+      security.protect(fromWebRequest(new Request(`https://api.example.com${target}`, { headers })))
+    const mistyped = `${valid.key.slice(0, -1)}${valid.key.endsWith('A') ? 'B' : 'A'}`
+    await send({ 'x-api-key': revoked.key })
+    await send({ 'x-api-key': publishable.key })
+    await send({ 'x-api-key': 'not-a-key' })
+    await send({ 'x-api-key': mistyped })
+    await send({}, `/v1/notes?api_key=${valid.key}`)
+    await send({})
+    await send({ 'x-api-key': valid.key })
+    expect(
+      events.map((event) => [event.type, 'reason' in event && event.reason, 'keyId' in event && event.keyId]),
+    ).toEqual([
+      ['auth.rejected', 'revoked', revoked.metadata.id],
+      ['auth.rejected', 'kind', publishable.metadata.id],
+      ['auth.rejected', 'malformed', undefined],
+      ['auth.rejected', 'malformed', undefined],
+      ['auth.rejected', 'in-url', undefined],
+    ])
+    expect(events[0]).toMatchObject({ scheme: 'api-key', time: now, method: 'GET', path: '/v1/notes' })
+    for (const key of [revoked.key, publishable.key, valid.key])
+      expect(JSON.stringify(events)).not.toContain(key.slice(20))
   })
 
   it('refuses publishable keys unless the route accepts them', async () => {

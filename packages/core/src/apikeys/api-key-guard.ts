@@ -1,10 +1,17 @@
 import * as v from 'valibot'
 import { configError, parseOptions } from '../config/index.js'
 import { isToken } from '../headers/http-syntax.js'
-import { challenge, deny, type Guard, type GuardResult, type Principal } from '../pipeline/index.js'
+import {
+  challenge,
+  deny,
+  type Guard,
+  type GuardContext,
+  type GuardResult,
+  type Principal,
+} from '../pipeline/index.js'
 import { catalogProblem } from '../problem/index.js'
-import type { ApiKeys } from './api-keys.js'
-import { type ApiKeyKind, looksLikeApiKey } from './key-format.js'
+import type { ApiKeyRefusal, ApiKeys } from './api-keys.js'
+import { type ApiKeyKind, looksLikeApiKey, parseApiKey } from './key-format.js'
 
 /** Options of {@link apiKey}. */
 export interface ApiKeyGuardOptions {
@@ -77,7 +84,9 @@ function keyInQuery(query: URLSearchParams): boolean {
  * the environment, the stored hash (constant time), revocation and expiry, each failure the same
  * 401 `unauthorized` so a caller learns nothing about which check failed; missing scopes are a
  * 403 `insufficient-scope`. Every refusal carries `WWW-Authenticate` (`ApiKey` scheme for a custom
- * header, `Bearer` per RFC 6750 for `Authorization`), and no problem body repeats the key.
+ * header, `Bearer` per RFC 6750 for `Authorization`), and no problem body repeats the key. A
+ * refused key (in the URL, or failing a check) emits an `auth.rejected` event with the reason and
+ * the key's id, never the key; a missing key emits none.
  *
  * @example
  * const keys = createApiKeys({ store, environment: 'live', pepper })
@@ -115,6 +124,11 @@ export function apiKey(options: ApiKeyGuardOptions): Guard {
   const invalid = () =>
     challenge(catalogProblem('unauthorized', { detail: 'The API key is not valid.' }), invalidHeaders)
 
+  function refuse(ctx: GuardContext, reason: ApiKeyRefusal | 'kind', key: string): GuardResult {
+    ctx.emit({ type: 'auth.rejected', scheme: 'api-key', reason, keyId: parseApiKey(key)?.keyId })
+    return invalid()
+  }
+
   function presented(value: string | null): string | undefined {
     if (value === null) return undefined
     if (!viaAuthorization) return value
@@ -129,6 +143,7 @@ export function apiKey(options: ApiKeyGuardOptions): Guard {
     name: 'api-key',
     async check(ctx): Promise<GuardResult> {
       if (ctx.request.target.includes('?') && keyInQuery(ctx.query)) {
+        ctx.emit({ type: 'auth.rejected', scheme: 'api-key', reason: 'in-url', keyId: undefined })
         return deny(
           catalogProblem('invalid-request', {
             detail: `API keys are accepted in ${where} only, never in the URL. A key sent in a URL may be logged: rotate it.`,
@@ -139,9 +154,9 @@ export function apiKey(options: ApiKeyGuardOptions): Guard {
       const key = presented(ctx.request.headers.get(header))
       if (key === undefined || key === '') return optional ? undefined : missing()
       const result = await keys.verify(key)
-      if (!result.valid) return invalid()
+      if (!result.valid) return refuse(ctx, result.refusal, key)
       const metadata = result.metadata
-      if (!kinds.has(metadata.kind)) return invalid()
+      if (!kinds.has(metadata.kind)) return refuse(ctx, 'kind', key)
       for (const scope of required)
         if (!metadata.scopes.includes(scope))
           return deny(

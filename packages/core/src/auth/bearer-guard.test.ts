@@ -11,6 +11,7 @@ import {
   startJwksServer,
   type TestKeyPair,
 } from './test-issuer.js'
+import { KeySourceUnavailableError } from './token-errors.js'
 import { createTokenVerifier } from './verify-token.js'
 
 const now = Date.UTC(2026, 0, 15, 12, 0, 0)
@@ -154,7 +155,7 @@ describe('bearer', () => {
     expect((await protect([write], token)).response?.status).toBe(403)
   })
 
-  it('fails with a 500 and an event when the key set cannot be loaded', async () => {
+  it('answers 503 with Retry-After and an auth.unavailable event when the key set cannot be loaded', async () => {
     server = await startJwksServer({ status: 500 })
     const events: SecurityEvent[] = []
     const outcome = await protect(
@@ -162,10 +163,46 @@ describe('bearer', () => {
       `Bearer ${await signToken(key, claims)}`,
       events,
     )
-    expect(outcome.response?.status).toBe(500)
-    const body = JSON.parse(outcome.response?.body ?? '{}') as Record<string, unknown>
-    expect(Object.keys(body)).toEqual(['correlationId', 'type', 'title', 'status'])
-    expect(events.map((event) => event.type)).toContain('request.error')
+    expect(outcome.verdict).toBe('deny')
+    expect(outcome.response?.status).toBe(503)
+    expect(Object.fromEntries(outcome.response?.headers ?? [])).toEqual({
+      'cache-control': 'no-store',
+      'content-type': 'application/problem+json',
+      'retry-after': '5',
+    })
+    expect(outcome.response?.body).toBe(
+      JSON.stringify({
+        detail: 'The access token cannot be checked right now. Retry later.',
+        type: 'urn:sec:problem:auth-unavailable',
+        title: 'Authentication Unavailable',
+        status: 503,
+      }),
+    )
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ type: 'auth.unavailable', scheme: 'bearer', path: '/v1/notes' })
+    expect((events[0] as { error: unknown }).error).toBeInstanceOf(KeySourceUnavailableError)
+  })
+
+  it('emits auth.rejected with the reason for a refused token, and nothing for a missing one', async () => {
+    const events: SecurityEvent[] = []
+    const expired = await signToken(key, { ...claims, exp: nowSeconds - 60 })
+    await protect([guard()], `Bearer ${expired}`, events)
+    await protect([guard()], undefined, events)
+    await protect([guard()], `Bearer ${await signToken(key, claims)}`, events)
+    expect(events).toEqual([
+      {
+        type: 'auth.rejected',
+        scheme: 'bearer',
+        reason: 'expired',
+        keyId: undefined,
+        time: now,
+        requestId: expect.any(String),
+        method: 'GET',
+        path: '/v1/notes',
+        clientIp: undefined,
+      },
+    ])
+    expect(JSON.stringify(events)).not.toContain(expired)
   })
 
   it('checks its own options', () => {

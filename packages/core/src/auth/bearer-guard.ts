@@ -3,7 +3,7 @@ import { configError, parseOptions } from '../config/index.js'
 import { challenge, deny, type Guard, type GuardResult } from '../pipeline/index.js'
 import { catalogProblem } from '../problem/index.js'
 import { readBearerCredentials } from './bearer-credentials.js'
-import { InvalidTokenError, type InvalidTokenReason } from './token-errors.js'
+import { InvalidTokenError, type InvalidTokenReason, KeySourceUnavailableError } from './token-errors.js'
 import {
   resolveTokenVerifierPolicy,
   type TokenVerifierOptions,
@@ -37,6 +37,9 @@ export interface BearerWithVerifierOptions extends BearerGuardOptions {
   /** The verifier, from `createTokenVerifier()`. */
   readonly verifier: TokenVerifier
 }
+
+/** The `Retry-After` of the 503 answered while the issuer's keys cannot be fetched, in seconds. */
+export const authUnavailableRetryAfter = 5
 
 /** Facts the `bearer()` guard records under `facts.bearer`. */
 export type BearerFacts =
@@ -115,8 +118,12 @@ function resolveVerifier(parsed: v.InferOutput<typeof optionsSchema>): TokenVeri
  * - Otherwise `ctx.principal` becomes `{ id: sub, kind: 'user' | 'client', scopes, claims }` and
  *   `facts.bearer` holds the issuer, `jti`, `client_id` and expiry.
  *
- * When the issuer's key set cannot be fetched, the request fails with a 500 (and a `request.error`
- * event): the token may be fine, so telling the client it is invalid would be wrong.
+ * When the issuer's keys cannot be fetched (a remote JWKS or an introspection endpoint that does
+ * not answer), the request gets a 503 `auth-unavailable` with `Retry-After` of
+ * {@link authUnavailableRetryAfter} seconds and an `auth.unavailable` event: the token may be
+ * fine, so telling the client it is invalid would be wrong.
+ *
+ * Every refused token emits an `auth.rejected` event with the reason; a missing token emits none.
  *
  * The time comes from the pipeline's clock (`createSecurity({ clock })`).
  *
@@ -151,6 +158,10 @@ export function bearer(options: BearerOptions | BearerWithVerifierOptions): Guar
   const malformedHeaders = { 'www-authenticate': formatBearerChallenge(realm, { error: 'invalid_request' }) }
   const invalidProblem = catalogProblem('unauthorized', { detail: 'The access token is not valid.' })
   const invalidHeaders = { 'www-authenticate': formatBearerChallenge(realm, { error: 'invalid_token' }) }
+  const unavailableProblem = catalogProblem('auth-unavailable', {
+    detail: 'The access token cannot be checked right now. Retry later.',
+  })
+  const unavailableHeaders = { 'retry-after': String(authUnavailableRetryAfter) }
   const scopeProblem = catalogProblem('insufficient-scope', {
     detail: 'The access token does not grant the scopes this resource needs.',
   })
@@ -168,8 +179,13 @@ export function bearer(options: BearerOptions | BearerWithVerifierOptions): Guar
       try {
         verified = await verifier.verify(credentials.token, { now: ctx.now() })
       } catch (error) {
+        if (error instanceof KeySourceUnavailableError) {
+          ctx.emit({ type: 'auth.unavailable', scheme: 'bearer', error })
+          return deny(unavailableProblem, unavailableHeaders)
+        }
         if (!(error instanceof InvalidTokenError)) throw error
         ctx.facts.bearer = { rejected: error.reason } satisfies BearerFacts
+        ctx.emit({ type: 'auth.rejected', scheme: 'bearer', reason: error.reason, keyId: undefined })
         return challenge(invalidProblem, invalidHeaders)
       }
       const principal = verified.principal

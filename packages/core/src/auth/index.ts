@@ -1,4 +1,5 @@
 export {
+  authUnavailableRetryAfter,
   type BearerFacts,
   type BearerGuardOptions,
   type BearerOptions,

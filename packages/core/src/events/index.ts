@@ -1,4 +1,6 @@
 export type {
+  AuthRejectedEvent,
+  AuthUnavailableEvent,
   EventSink,
   GuardEvent,
   RateLimitDeniedEvent,

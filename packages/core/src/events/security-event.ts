@@ -66,15 +66,50 @@ export interface RateLimitStoreEvent {
   readonly error?: unknown
 }
 
+/**
+ * Emitted when a presented credential is refused: a bearer token that fails verification, or an
+ * API key that is malformed, unknown, revoked, expired, of another environment or of a kind the
+ * route does not accept. A request without any credential emits nothing (it is not an attempt).
+ */
+export interface AuthRejectedEvent extends EventBase {
+  readonly type: 'auth.rejected'
+  /** What was presented. */
+  readonly scheme: 'bearer' | 'api-key'
+  /**
+   * Why, for server-side logs (the caller only sees `invalid_token`): a bearer token's
+   * `InvalidTokenReason` (`expired`, `signature`, `revoked`, …) or an API key's `ApiKeyRefusal`
+   * (`unknown`, `mismatch`, `revoked`, …), `kind` for a key of a kind the guard does not accept, or
+   * `in-url` for a key sent in the query string.
+   */
+  readonly reason: string
+  /** An API key's id (the non-secret part) when the key was well formed; never the key itself. */
+  readonly keyId: string | undefined
+}
+
+/**
+ * Emitted when a bearer token could not be checked because the issuer's keys (a remote JWKS, an
+ * introspection endpoint) did not answer. The request got a 503.
+ */
+export interface AuthUnavailableEvent extends EventBase {
+  readonly type: 'auth.unavailable'
+  readonly scheme: 'bearer'
+  /** The fetch error or timeout, for server-side logs only. */
+  readonly error: unknown
+}
+
 /** Every event @sec emits. */
 export type SecurityEvent =
   | RequestCompletedEvent
   | RequestErrorEvent
   | RateLimitDeniedEvent
   | RateLimitStoreEvent
+  | AuthRejectedEvent
+  | AuthUnavailableEvent
+
+type WithoutRequestFields<Event> = Event extends EventBase ? Omit<Event, keyof EventBase> : never
 
 /** An event a guard emits, without the fields the pipeline fills in (time, request id, method, path, client IP). */
-export type GuardEvent = Omit<RateLimitDeniedEvent, keyof EventBase>
+export type GuardEvent = WithoutRequestFields<RateLimitDeniedEvent | AuthRejectedEvent | AuthUnavailableEvent>
 
 /** Receives events. It must not throw; if it does, the error is swallowed so the request goes on. */
 export type EventSink = (event: SecurityEvent) => void

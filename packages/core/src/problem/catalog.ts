@@ -24,6 +24,7 @@ export const problemCatalog = {
   'not-found': { status: 404, title: 'Not Found' },
   'rate-limited': { status: 429, title: 'Too Many Requests' },
   'rate-limit-unavailable': { status: 503, title: 'Rate Limit Unavailable' },
+  'auth-unavailable': { status: 503, title: 'Authentication Unavailable' },
   'internal-error': { status: 500, title: 'Internal Server Error' },
 } as const satisfies Readonly<Record<string, { status: number; title: string }>>
 

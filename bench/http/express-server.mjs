@@ -2,7 +2,16 @@ import cors from 'cors'
 import express from 'express'
 import helmet from 'helmet'
 import * as v from 'valibot'
-import { allowedOrigin, bodyLimit, created, NoteSchema, secStack } from './note-schema.mjs'
+import {
+  allowedOrigin,
+  bodyLimit,
+  created,
+  NoteSchema,
+  peerJwtVerifier,
+  scenario,
+  secStack,
+  unreachableLimit,
+} from './note-schema.mjs'
 
 const variant = process.argv[2]
 const app = express()
@@ -20,7 +29,25 @@ if (variant === 'bare') {
       ? next()
       : res.redirect(308, `https://${req.host}${req.originalUrl}`),
   )
-  app.post('/v1/notes', express.json({ limit: bodyLimit }), (req, res) => {
+  const auth = []
+  if (scenario === 'auth') {
+    const { rateLimit } = await import('express-rate-limit')
+    app.use(
+      rateLimit({
+        windowMs: 60_000,
+        limit: unreachableLimit,
+        standardHeaders: 'draft-8',
+        legacyHeaders: true,
+      }),
+    )
+    const verify = await peerJwtVerifier()
+    auth.push(async (req, res, next) => {
+      req.auth = await verify(req.get('authorization'))
+      if (req.auth === undefined) return res.status(401).json({ status: 401 })
+      next()
+    })
+  }
+  app.post('/v1/notes', ...auth, express.json({ limit: bodyLimit }), (req, res) => {
     const result = v.safeParse(NoteSchema, req.body)
     if (!result.success) return res.status(400).json({ status: 400 })
     res.status(201).json(created(result.output))

@@ -4,7 +4,16 @@ import Router from '@koa/router'
 import Koa from 'koa'
 import koaHelmet from 'koa-helmet'
 import * as v from 'valibot'
-import { allowedOrigin, bodyLimit, created, NoteSchema, secStack } from './note-schema.mjs'
+import {
+  allowedOrigin,
+  bodyLimit,
+  created,
+  NoteSchema,
+  peerJwtVerifier,
+  scenario,
+  secStack,
+  unreachableLimit,
+} from './note-schema.mjs'
 
 const variant = process.argv[2]
 const app = new Koa({ proxy: variant !== 'bare' })
@@ -30,7 +39,29 @@ if (variant === 'bare') {
     }
     await next()
   })
-  router.post('/v1/notes', bodyParser({ jsonLimit: bodyLimit }), (ctx) => {
+  const auth = []
+  if (scenario === 'auth') {
+    const { default: ratelimit } = await import('koa-ratelimit')
+    app.use(
+      ratelimit({
+        driver: 'memory',
+        db: new Map(),
+        duration: 60_000,
+        max: unreachableLimit,
+        id: (ctx) => ctx.ip,
+      }),
+    )
+    const verify = await peerJwtVerifier()
+    auth.push(async (ctx, next) => {
+      ctx.state.auth = await verify(ctx.get('authorization'))
+      if (ctx.state.auth === undefined) {
+        ctx.status = 401
+        return
+      }
+      await next()
+    })
+  }
+  router.post('/v1/notes', ...auth, bodyParser({ jsonLimit: bodyLimit }), (ctx) => {
     const result = v.safeParse(NoteSchema, ctx.request.body)
     if (!result.success) {
       ctx.status = 400

@@ -1,13 +1,15 @@
 // HTTP throughput, per framework: bare vs the @sec stack vs the peer stack, measured in one run.
 // Each server runs in its own process; autocannon loads it from this process over loopback.
 // Variants are interleaved round by round so drift on the machine hits all of them alike.
+// BENCH_SCENARIO=auth adds a rate limit in memory and a bearer JWT (RS256) to both stacks.
 import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { body, headers } from './request.mjs'
+import { authSetup } from './auth-setup.mjs'
+import { body, headers as notesHeaders } from './request.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const frameworks = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify,koa').split(',')
@@ -15,6 +17,10 @@ const variants = ['bare', 'sec', 'peer']
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const duration = Number(process.env.BENCH_DURATION ?? 8)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const scenario = process.env.BENCH_SCENARIO ?? 'notes'
+const auth = scenario === 'auth' ? await authSetup() : undefined
+const headers = auth === undefined ? notesHeaders : { ...notesHeaders, authorization: `Bearer ${auth.token}` }
+const serverEnv = auth === undefined ? process.env : { ...process.env, BENCH_JWKS: JSON.stringify(auth.jwks) }
 
 // With two or more cores and taskset (Linux), the server gets core 1 and this process (the load
 // generator) core 0, so the two do not take turns on the same core. BENCH_PIN=0 turns it off.
@@ -30,10 +36,11 @@ function canPin() {
 const pinned = canPin()
 
 async function startServer(framework, variant) {
-  const server = [`${here}${framework}-server.mjs`, variant]
+  const server = [`${here}${framework}-server.mjs`, variant, scenario]
+  const options = { stdio: ['ignore', 'pipe', 'inherit'], env: serverEnv }
   const child = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...server], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, server, { stdio: ['ignore', 'pipe', 'inherit'] })
+    ? spawn('taskset', ['-c', '1', process.execPath, ...server], options)
+    : spawn(process.execPath, server, options)
   const [chunk] = await once(child.stdout, 'data')
   const port = Number(String(chunk).trim())
   if (!Number.isInteger(port)) throw new Error(`${framework}/${variant} did not report a port`)
@@ -100,7 +107,7 @@ const medianOf = (framework, variant, key) => median(samples[`${framework}/${var
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
 console.log(`Machine: ${machine}`)
 console.log(
-  `Settings: ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians, ${pinned ? 'server pinned to core 1 and load generator to core 0' : 'not pinned'}`,
+  `Settings: scenario ${scenario}${auth === undefined ? '' : ' (rate limit in memory + RS256 bearer JWT)'}, ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians, ${pinned ? 'server pinned to core 1 and load generator to core 0' : 'not pinned'}`,
 )
 console.log('')
 console.log('Throughput (requests per second), as ratios; higher is better:')

@@ -39,19 +39,28 @@ async function startReferenceServer(variant: ConformanceVariant): Promise<Confor
       return { status: 200, guards: none, params: {}, run: handlers.whoami }
     if (method === 'GET' && path === '/v1/boom')
       return { status: 200, guards: none, params: {}, run: handlers.boom }
+    if (method === 'GET' && path === '/v1/private')
+      return { status: 200, guards: routes.readPrivate, params: {}, run: handlers.principal }
+    if (method === 'GET' && path === '/v1/machine')
+      return { status: 200, guards: routes.machine, params: {}, run: handlers.principal }
     if (method === 'POST' && path === '/v1/notes')
       return { status: 201, guards: routes.createNote, params: {}, run: handlers.createNote }
     const note = /^\/v1\/notes\/([^/]+)$/.exec(path)
-    if (method === 'GET' && note !== null) {
-      const id = decodeSegment(note[1] as string)
+    if (note === null || (method !== 'GET' && method !== 'DELETE')) return undefined
+    const id = decodeSegment(note[1] as string)
+    if (method === 'GET')
       return {
         status: 200,
         guards: routes.getNote,
         params: { id },
         run: (outcome) => handlers.getNote(outcome, id),
       }
+    return {
+      status: 204,
+      guards: routes.deleteNote,
+      params: { id },
+      run: (outcome) => handlers.deleteNote(outcome, id),
     }
-    return undefined
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -81,6 +90,7 @@ async function startReferenceServer(variant: ConformanceVariant): Promise<Confor
     try {
       const value = await matched.run(outcome)
       res.statusCode = matched.status
+      if (matched.status === 204) return void res.end()
       res.setHeader('content-type', 'application/json; charset=utf-8')
       res.end(JSON.stringify(value))
     } catch (error) {

@@ -10,7 +10,8 @@ import { SecError } from '../errors/index.js'
  * - `expired`, `not-yet-valid`, `too-old` (`maxTokenAge`);
  * - `claims`: a required claim is missing or wrong (`iss`, `aud`, `sub`, `client_id`, scopes …);
  * - `type`: the `typ` header is not `at+jwt` in strict RFC 9068 mode;
- * - `revoked`: its `jti` is in the revocation store.
+ * - `revoked`: its `jti` is in the revocation store;
+ * - `inactive`: an introspection endpoint (RFC 7662) answered that the token is not active.
  */
 export type InvalidTokenReason =
   | 'malformed'
@@ -23,6 +24,7 @@ export type InvalidTokenReason =
   | 'claims'
   | 'type'
   | 'revoked'
+  | 'inactive'
 
 /**
  * Thrown by a token verifier for a token it does not accept. The message names the reason and, for

@@ -1,3 +1,4 @@
+import { SecError } from '@sec/core'
 import { RedisStoreError } from '../errors/redis-store-error.js'
 import type { RedisClient } from './redis-client.js'
 
@@ -41,6 +42,24 @@ export function toStoreError(error: unknown): RedisStoreError {
  * comes first. ioredis cannot withdraw a sent or queued command, so a late answer is dropped.
  */
 export function within<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
+  return settleWithin(pending, timeoutMs, toStoreError)
+}
+
+/**
+ * Runs `operation` (one or several commands) under one deadline: rejects at once while `client`
+ * cannot send, and with `SEC_REDIS_TIMEOUT` when the whole operation takes longer than
+ * `timeoutMs`. A `SecError` the operation throws itself (a malformed record, a taken id) passes
+ * through; anything else becomes a {@link RedisStoreError}.
+ */
+export function attempt<T>(client: RedisClient, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
+  const down = unavailable(client)
+  if (down !== undefined) return Promise.reject(down)
+  return settleWithin(operation(), timeoutMs, (error) =>
+    error instanceof SecError ? error : toStoreError(error),
+  )
+}
+
+function settleWithin<T>(pending: Promise<T>, timeoutMs: number, toError: (error: unknown) => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new RedisStoreError('SEC_REDIS_TIMEOUT', `Redis did not answer within ${timeoutMs} ms.`))
@@ -53,7 +72,7 @@ export function within<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
       },
       (error: unknown) => {
         clearTimeout(timer)
-        reject(toStoreError(error))
+        reject(toError(error))
       },
     )
   })

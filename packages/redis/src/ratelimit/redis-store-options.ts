@@ -1,4 +1,4 @@
-import { SecConfigError } from '@sec/core'
+import { resolvePrefix, resolveTimeoutMs, storeOptions } from '../client/store-options.js'
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -26,38 +26,12 @@ export interface ResolvedRedisStoreOptions {
 }
 
 const where = 'redisStore'
-const maxTimeoutMs = 60_000
-const known: ReadonlySet<string> = new Set(['prefix', 'timeoutMs'])
 
 /** Validates {@link RedisStoreOptions} once, at construction; throws `SecConfigError` naming the option. */
 export function resolveRedisStoreOptions(input: unknown): ResolvedRedisStoreOptions {
-  if (input === undefined || input === null) return { prefix: 'sec:rl:', timeoutMs: 100 }
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new SecConfigError(`${where}.options`, 'must be an object such as `{ prefix, timeoutMs }`.')
-  for (const name of Object.keys(input)) {
-    if (!known.has(name))
-      throw new SecConfigError(
-        `${where}.${name}`,
-        'is not a known option. Remove it or check its spelling against the documentation.',
-      )
+  const options = storeOptions(where, input, ['prefix', 'timeoutMs'])
+  return {
+    prefix: resolvePrefix(where, options.prefix, 'sec:rl:'),
+    timeoutMs: resolveTimeoutMs(where, options.timeoutMs, 100),
   }
-  const { prefix = 'sec:rl:', timeoutMs = 100 } = input as RedisStoreOptions
-  if (typeof prefix !== 'string')
-    throw new SecConfigError(`${where}.prefix`, `must be a string such as 'sec:rl:'; got ${typeof prefix}.`)
-  if (prefix.includes('{') || prefix.includes('}'))
-    throw new SecConfigError(
-      `${where}.prefix`,
-      'must not contain `{` or `}`: the store puts the key itself in braces as the Redis Cluster hash tag.',
-    )
-  if (
-    typeof timeoutMs !== 'number' ||
-    !Number.isFinite(timeoutMs) ||
-    timeoutMs <= 0 ||
-    timeoutMs > maxTimeoutMs
-  )
-    throw new SecConfigError(
-      `${where}.timeoutMs`,
-      `must be a number of milliseconds above 0 and at most ${maxTimeoutMs}, such as 100; got ${String(timeoutMs)}.`,
-    )
-  return { prefix, timeoutMs }
 }

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConformanceVariant } from '../app/conformance-app.js'
 import { type ConformanceRequest, type ConformanceResponse, sendRequest } from '../client/send-request.js'
 import type { ListeningServer } from '../server/listen-on-free-port.js'
+import { apiKeyCases } from './cases/api-keys.js'
+import { authorizationCases } from './cases/authorization.js'
+import { bearerTokenCases } from './cases/bearer-tokens.js'
 import { bodyCases } from './cases/bodies.js'
 import { bodyValidationCases } from './cases/body-validation.js'
 import { clientIdentityCases } from './cases/client-identity.js'
@@ -54,11 +57,14 @@ export const conformanceCaseGroups: readonly CaseGroup[] = [
   bodyCases,
   bodyValidationCases,
   paramsCases,
+  bearerTokenCases,
+  authorizationCases,
+  apiKeyCases,
   errorCases,
 ]
 
 /** The statuses whose responses must carry the security headers, each shown by a case of the suite. */
-export const securityHeaderStatuses: readonly number[] = [200, 201, 204, 308, 400, 403, 404, 413, 415, 500]
+export const securityHeaderStatuses: readonly number[] = [200, 201, 204, 308, 400, 401, 403, 404, 413, 415, 500]
 
 const variants: readonly ConformanceVariant[] = ['direct', 'proxied']
 

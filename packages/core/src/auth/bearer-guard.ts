@@ -30,11 +30,12 @@ export interface BearerGuardOptions {
 export interface BearerOptions extends TokenVerifierOptions, BearerGuardOptions {}
 
 /**
- * `bearer()` options with a verifier made by `createTokenVerifier()`, shared between guards (one
+ * `bearer()` options with a verifier made by `createTokenVerifier()` (JWTs) or
+ * `createIntrospectionVerifier()` (opaque tokens, RFC 7662), shared between guards (one
  * per route with different `scopes`) so they share one key set and one cache.
  */
 export interface BearerWithVerifierOptions extends BearerGuardOptions {
-  /** The verifier, from `createTokenVerifier()`. */
+  /** The verifier, from `createTokenVerifier()` or `createIntrospectionVerifier()`. */
   readonly verifier: TokenVerifier
 }
 
@@ -69,7 +70,7 @@ const optionsSchema = v.strictObject({
   verifier: v.optional(
     v.custom<TokenVerifier>(
       (x) => typeof (x as TokenVerifier | null)?.verify === 'function',
-      'Expected a verifier from createTokenVerifier()',
+      'Expected a verifier from createTokenVerifier() or createIntrospectionVerifier()',
     ),
   ),
 })

@@ -7,6 +7,12 @@ export {
   bearer,
 } from './bearer-guard.js'
 export {
+  createIntrospectionVerifier,
+  type IntrospectionCacheOptions,
+  type IntrospectionFetch,
+  type IntrospectionVerifierOptions,
+} from './introspection/index.js'
+export {
   type MemoryRevocationStoreOptions,
   memoryRevocationStore,
   type RevocationStore,

@@ -44,8 +44,9 @@ export class InvalidTokenError extends SecError {
 }
 
 /**
- * Thrown when the keys cannot be obtained: the JWKS endpoint timed out, answered something other
- * than 200 with a key set, or could not be reached. The token may be fine; the server cannot tell.
+ * Thrown when a token cannot be checked: the JWKS or introspection endpoint timed out, answered
+ * something other than 200 with a key set or an introspection response, or could not be reached.
+ * The token may be fine; the server cannot tell.
  */
 export class KeySourceUnavailableError extends SecError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -4,6 +4,9 @@ it('exports exactly the public API', async () => {
   expect(Object.keys(await import('./index.js')).sort()).toMatchInlineSnapshot(`
     [
       "RedisStoreError",
+      "redisApiKeyStore",
+      "redisRefreshTokenStore",
+      "redisRevocationStore",
       "redisStore",
     ]
   `)

@@ -59,7 +59,11 @@ export function attempt<T>(client: RedisClient, timeoutMs: number, operation: ()
   )
 }
 
-function settleWithin<T>(pending: Promise<T>, timeoutMs: number, toError: (error: unknown) => Error): Promise<T> {
+function settleWithin<T>(
+  pending: Promise<T>,
+  timeoutMs: number,
+  toError: (error: unknown) => Error,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new RedisStoreError('SEC_REDIS_TIMEOUT', `Redis did not answer within ${timeoutMs} ms.`))

@@ -268,21 +268,37 @@ describe('apiKey guard', () => {
     )
   })
 
-  it('lets a store failure become a 500 without detail', async () => {
+  it('answers 503 with Retry-After and an auth.unavailable event when the store fails, without detail', async () => {
+    const failure = new Error('db down at 10.0.0.5')
     const store: ApiKeyStore = {
       ...memoryApiKeyStore(),
       findById: async () => {
-        throw new Error('db down at 10.0.0.5')
+        throw failure
       },
     }
     const keys = createApiKeys({ store, environment: 'live' })
     const { key } = await createApiKeys({ store: memoryApiKeyStore(), environment: 'live' }).issue({
       owner: 'a',
     })
-    const outcome = await protect(apiKey({ keys }), { 'x-api-key': key })
-    expect(outcome.response?.status).toBe(500)
-    expect(outcome.response?.body).not.toContain('10.0.0.5')
-    expect(outcome.response?.body).not.toContain(key)
+    const events: SecurityEvent[] = []
+    const security = createSecurity({
+      guards: [apiKey({ keys })],
+      events: (event) => void events.push(event),
+    })
+    const outcome = await security.protect(
+      fromWebRequest(new Request('https://api.example.com/v1/notes', { headers: { 'x-api-key': key } })),
+    )
+    expect(answer(outcome)).toEqual({
+      status: 503,
+      headers: { ...problemHeaders, 'retry-after': '5' },
+      body: JSON.stringify({
+        detail: 'The API key cannot be checked right now. Retry later.',
+        type: 'urn:sec:problem:auth-unavailable',
+        title: 'Authentication Unavailable',
+        status: 503,
+      }),
+    })
+    expect(events).toMatchObject([{ type: 'auth.unavailable', scheme: 'api-key', error: failure }])
   })
 })
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { authUnavailableRetryAfter } from '../auth/auth-unavailable.js'
 import { configError, parseOptions } from '../config/index.js'
 import { isToken } from '../headers/http-syntax.js'
 import {
@@ -86,7 +87,9 @@ function keyInQuery(query: URLSearchParams): boolean {
  * 403 `insufficient-scope`. Every refusal carries `WWW-Authenticate` (`ApiKey` scheme for a custom
  * header, `Bearer` per RFC 6750 for `Authorization`), and no problem body repeats the key. A
  * refused key (in the URL, or failing a check) emits an `auth.rejected` event with the reason and
- * the key's id, never the key; a missing key emits none.
+ * the key's id, never the key; a missing key emits none. When the store cannot answer (it throws
+ * or rejects), the request gets a 503 `auth-unavailable` with `Retry-After` and an
+ * `auth.unavailable` event carrying the error.
  *
  * @example
  * const keys = createApiKeys({ store, environment: 'live', pepper })
@@ -115,6 +118,10 @@ export function apiKey(options: ApiKeyGuardOptions): Guard {
   const scopeHeaders = {
     'www-authenticate': `${scheme}, error="insufficient_scope", scope="${required.join(' ')}"`,
   }
+  const unavailableProblem = catalogProblem('auth-unavailable', {
+    detail: 'The API key cannot be checked right now. Retry later.',
+  })
+  const unavailableHeaders = { 'retry-after': String(authUnavailableRetryAfter) }
   const where = viaAuthorization ? 'the Authorization header as a Bearer token' : `the ${headerName} header`
   const missing = () =>
     challenge(
@@ -153,7 +160,13 @@ export function apiKey(options: ApiKeyGuardOptions): Guard {
       }
       const key = presented(ctx.request.headers.get(header))
       if (key === undefined || key === '') return optional ? undefined : missing()
-      const result = await keys.verify(key)
+      let result: Awaited<ReturnType<ApiKeys['verify']>>
+      try {
+        result = await keys.verify(key)
+      } catch (error) {
+        ctx.emit({ type: 'auth.unavailable', scheme: 'api-key', error })
+        return deny(unavailableProblem, unavailableHeaders)
+      }
       if (!result.valid) return refuse(ctx, result.refusal, key)
       const metadata = result.metadata
       if (!kinds.has(metadata.kind)) return refuse(ctx, 'kind', key)

@@ -183,6 +183,34 @@ describe('bearer', () => {
     expect((events[0] as { error: unknown }).error).toBeInstanceOf(KeySourceUnavailableError)
   })
 
+  it('answers 503 when the revocation store throws or rejects, never a 401 or a 500', async () => {
+    const failure = new Error('redis down at 10.0.0.5')
+    const stores = [
+      {
+        revoke: () => undefined,
+        isRevoked: (): boolean => {
+          throw failure
+        },
+      },
+      { revoke: () => undefined, isRevoked: () => Promise.reject(failure) },
+    ]
+    for (const revocationStore of stores) {
+      const events: SecurityEvent[] = []
+      const outcome = await protect(
+        [guard({ revocationStore })],
+        `Bearer ${await signToken(key, claims)}`,
+        events,
+      )
+      expect(outcome.response?.status).toBe(503)
+      expect(outcome.response?.headers.get('retry-after')).toBe('5')
+      expect(outcome.response?.body).not.toContain('10.0.0.5')
+      expect(events).toMatchObject([{ type: 'auth.unavailable', scheme: 'bearer' }])
+      const error = (events[0] as { error: unknown }).error
+      expect(error).toBeInstanceOf(KeySourceUnavailableError)
+      expect((error as Error).cause).toBe(failure)
+    }
+  })
+
   it('emits auth.rejected with the reason for a refused token, and nothing for a missing one', async () => {
     const events: SecurityEvent[] = []
     const expired = await signToken(key, { ...claims, exp: nowSeconds - 60 })

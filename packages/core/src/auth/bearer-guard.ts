@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { configError, parseOptions } from '../config/index.js'
 import { challenge, deny, type Guard, type GuardResult } from '../pipeline/index.js'
 import { catalogProblem } from '../problem/index.js'
+import { authUnavailableRetryAfter } from './auth-unavailable.js'
 import { readBearerCredentials } from './bearer-credentials.js'
 import { InvalidTokenError, type InvalidTokenReason, KeySourceUnavailableError } from './token-errors.js'
 import {
@@ -38,9 +39,6 @@ export interface BearerWithVerifierOptions extends BearerGuardOptions {
   /** The verifier, from `createTokenVerifier()` or `createIntrospectionVerifier()`. */
   readonly verifier: TokenVerifier
 }
-
-/** The `Retry-After` of the 503 answered while the issuer's keys cannot be fetched, in seconds. */
-export const authUnavailableRetryAfter = 5
 
 /** Facts the `bearer()` guard records under `facts.bearer`. */
 export type BearerFacts =

@@ -1,5 +1,5 @@
+export { authUnavailableRetryAfter } from './auth-unavailable.js'
 export {
-  authUnavailableRetryAfter,
   type BearerFacts,
   type BearerGuardOptions,
   type BearerOptions,

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { parseOptions } from '../config/index.js'
 import { SecError } from '../errors/index.js'
 import { type Clock, systemClock } from '../pipeline/index.js'
+import { KeySourceUnavailableError } from './token-errors.js'
 
 /**
  * Where revoked token ids (`jti`) are kept. Each entry only needs to live until the revoked
@@ -89,4 +90,34 @@ export function memoryRevocationStore(options?: MemoryRevocationStoreOptions): R
       return false
     },
   }
+}
+
+function storeUnavailable(cause: unknown): KeySourceUnavailableError {
+  return new KeySourceUnavailableError(
+    'The revocation store did not answer, so the token cannot be checked.',
+    {
+      cause,
+    },
+  )
+}
+
+/**
+ * Asks a revocation store about a token id. A store that throws or rejects (Redis down, a timeout)
+ * becomes a {@link KeySourceUnavailableError}: the token may be fine, so the caller answers 503
+ * rather than 401. Stays synchronous for a synchronous store.
+ */
+export function isTokenRevoked(store: RevocationStore, tokenId: string): boolean | Promise<boolean> {
+  let answer: boolean | Promise<boolean>
+  try {
+    answer = store.isRevoked(tokenId)
+  } catch (error) {
+    throw storeUnavailable(error)
+  }
+  if (typeof answer === 'boolean') return answer
+  return Promise.resolve(answer).then(
+    (revoked) => revoked === true,
+    (error: unknown) => {
+      throw storeUnavailable(error)
+    },
+  )
 }

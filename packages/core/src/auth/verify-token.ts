@@ -10,6 +10,7 @@ import { parseOptions } from '../config/index.js'
 import type { Principal } from '../pipeline/index.js'
 import { isCompactJws } from './compact-jws.js'
 import { createKeyResolver } from './key-source.js'
+import { isTokenRevoked } from './revocation-store.js'
 import { InvalidTokenError, KeySourceUnavailableError } from './token-errors.js'
 import { scopesOf } from './token-scopes.js'
 import {
@@ -211,7 +212,7 @@ export function createVerifierFromPolicy(policy: TokenVerifierPolicy): TokenVeri
       }
       const verified = entry.token
       if (revocations !== undefined && verified.tokenId !== undefined) {
-        const revoked = revocations.isRevoked(verified.tokenId)
+        const revoked = isTokenRevoked(revocations, verified.tokenId)
         if (revoked === true || (revoked !== false && (await revoked)))
           throw new InvalidTokenError('revoked', 'jti')
       }

@@ -87,12 +87,13 @@ export interface AuthRejectedEvent extends EventBase {
 }
 
 /**
- * Emitted when a bearer token could not be checked because the issuer's keys (a remote JWKS, an
- * introspection endpoint) did not answer. The request got a 503.
+ * Emitted when a credential could not be checked because something it depends on did not answer:
+ * for a bearer token the issuer's keys (a remote JWKS), an introspection endpoint or the
+ * revocation store; for an API key its store. The request got a 503.
  */
 export interface AuthUnavailableEvent extends EventBase {
   readonly type: 'auth.unavailable'
-  readonly scheme: 'bearer'
+  readonly scheme: 'bearer' | 'api-key'
   /** The fetch error or timeout, for server-side logs only. */
   readonly error: unknown
 }

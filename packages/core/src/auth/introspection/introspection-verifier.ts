@@ -1,3 +1,4 @@
+import { isTokenRevoked } from '../revocation-store.js'
 import { InvalidTokenError, type InvalidTokenReason } from '../token-errors.js'
 import { createVerificationCache } from '../verification-cache.js'
 import { maxTokenLength, type TokenVerifier, type VerifiedToken } from '../verify-token.js'
@@ -103,7 +104,7 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
         verified = await introspectShared(key, token, now)
       }
       if (revocations !== undefined && verified.tokenId !== undefined) {
-        const revoked = revocations.isRevoked(verified.tokenId)
+        const revoked = isTokenRevoked(revocations, verified.tokenId)
         if (revoked === true || (revoked !== false && (await revoked)))
           throw new InvalidTokenError('revoked', 'jti')
       }

@@ -40,12 +40,16 @@ export interface ApiKeyStore {
   create(record: ApiKeyRecord): Promise<void>
   /** The record with this id, or `undefined`. */
   findById(id: string): Promise<ApiKeyRecord | undefined>
-  /** Every record of an owner, revoked and expired ones included, oldest first. */
+  /**
+   * Every record of an owner, revoked and expired ones included, oldest first (by `createdAt`; keys
+   * created in the same millisecond in any stable order, such as by id).
+   */
   listByOwner(owner: string): Promise<readonly ApiKeyRecord[]>
   /** Sets `revokedAt` (kept if already set). Returns the updated record, or `undefined` for an unknown id. */
   revoke(id: string, at: number): Promise<ApiKeyRecord | undefined>
   /**
-   * In one atomic step: stores `replacement`, sets the old key's `replacedBy` to its id and its
+   * In one atomic step: stores `replacement` (which always has the old key's owner: `createApiKeys`
+   * makes it so, and a store may rely on it), sets the old key's `replacedBy` to its id and its
    * `expiresAt` to `graceEndsAt` when that is earlier. Returns the updated old record; `undefined`,
    * changing nothing, when the old key is unknown, revoked or already rotated.
    */

@@ -58,6 +58,37 @@ export async function startKoaConformanceServer(variant: ConformanceVariant): Pr
           },
         ],
       },
+      {
+        method: 'DELETE',
+        path: '/v1/notes/:id',
+        handlers: [
+          secure.route(...routes.deleteNote),
+          (ctx) => {
+            handlers.deleteNote(ctx.state.security, ctx.params.id)
+            ctx.status = 204
+          },
+        ],
+      },
+      {
+        method: 'GET',
+        path: '/v1/private',
+        handlers: [
+          secure.route(...routes.readPrivate),
+          (ctx) => {
+            ctx.body = handlers.principal(ctx.state.security)
+          },
+        ],
+      },
+      {
+        method: 'GET',
+        path: '/v1/machine',
+        handlers: [
+          secure.route(...routes.machine),
+          (ctx) => {
+            ctx.body = handlers.principal(ctx.state.security)
+          },
+        ],
+      },
       { method: 'GET', path: '/v1/boom', handlers: [() => handlers.boom()] },
     ]),
   )

@@ -8,7 +8,7 @@ import {
   type SecurityEvent,
   type SecurityOptions,
 } from '@sec/core'
-import type { ListeningServer } from '@sec/testkit'
+import { type ListeningServer, sendRequest } from '@sec/testkit'
 import Koa from 'koa'
 import { afterEach, describe, expect, it } from 'vitest'
 import { secure } from './index.js'
@@ -131,6 +131,25 @@ describe('secure(security)', () => {
     expect(response.status).toBe(404)
     expect(stableHeaders(response)).toEqual(problemHeaders(55))
     expect(await response.text()).toBe('{"type":"about:blank","title":"Not Found","status":404}')
+  })
+
+  it('answers a target Koa cannot read a path from with a 400 problem, running nothing downstream', async () => {
+    let called = false
+    const application = app()
+    application.use(() => {
+      called = true
+    })
+    served = await serve(application)
+    const response = await sendRequest(served.url, {
+      method: 'GET',
+      target: '/\\%ZZ@a#',
+      headers: [['Host', 'api.example.com']],
+    })
+    expect(response.status).toBe(400)
+    expect(response.headers['content-type']).toBe('application/problem+json')
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+    expect(response.body).toBe('{"type":"about:blank","title":"Bad Request","status":400}')
+    expect(called).toBe(false)
   })
 
   it('leaves an empty 204 and a handled 404 with a body alone', async () => {

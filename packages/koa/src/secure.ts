@@ -25,6 +25,19 @@ function answerError(ctx: Context, security: Security, outcome: Outcome, error: 
   answer(ctx, outcome, early)
 }
 
+/**
+ * Whether Koa can read the request's path. `ctx.path` goes through the legacy `url.parse`, which
+ * throws a `URIError` on some malformed targets (`/\\%ZZ@a#`); every router reads it, so such a
+ * request would otherwise become a 500 downstream. It is the client's error: a 400.
+ */
+function hasReadablePath(ctx: Context): boolean {
+  try {
+    return ctx.path !== undefined
+  } catch {
+    return false
+  }
+}
+
 /** Whether nothing downstream answered the request: Koa's default 404 with no body. */
 function unanswered(ctx: Context): boolean {
   return ctx.status === 404 && ctx.body == null && ctx.respond !== false && !ctx.headerSent
@@ -46,6 +59,10 @@ export function secureApp(security: Security): Middleware<SecurityState> {
     mountSecurity(ctx, security, outcome)
     reportFinish(ctx.res, outcome)
     if (!applyOutcome(ctx, outcome)) return
+    if (!hasReadablePath(ctx)) {
+      answer(ctx, outcome, security.statusResponse(400, outcome))
+      return
+    }
     try {
       await next()
     } catch (error) {

@@ -8,9 +8,17 @@ export {
   boomSecret,
   type ConformanceApp,
   type ConformanceHandlers,
+  type ConformanceRoutes,
   type ConformanceVariant,
   createConformanceApp,
 } from './app/conformance-app.js'
+export {
+  conformanceApiKeys,
+  conformanceAudience,
+  conformanceIssuer,
+  conformancePublicJwk,
+  conformanceTokens,
+} from './app/conformance-credentials.js'
 export { type Note, NoteParamsSchema, NoteSchema } from './app/note-schema.js'
 export {
   type ConformanceRequest,

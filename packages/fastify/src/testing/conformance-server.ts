@@ -17,6 +17,20 @@ export async function startFastifyConformanceServer(variant: ConformanceVariant)
     { config: { security: routes.getNote } },
     async (request) => handlers.getNote(request.security, request.params.id),
   )
+  app.delete<{ Params: { id: string } }>(
+    '/v1/notes/:id',
+    { config: { security: routes.deleteNote } },
+    async (request, reply) => {
+      handlers.deleteNote(request.security, request.params.id)
+      return reply.code(204).send()
+    },
+  )
+  app.get('/v1/private', { config: { security: routes.readPrivate } }, async (request) =>
+    handlers.principal(request.security),
+  )
+  app.get('/v1/machine', { config: { security: routes.machine } }, async (request) =>
+    handlers.principal(request.security),
+  )
   app.get('/v1/boom', async () => handlers.boom())
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

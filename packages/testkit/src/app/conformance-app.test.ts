@@ -1,6 +1,7 @@
-import { fromWebRequest } from '@sec/core'
+import { fromWebRequest, SecAuthzError } from '@sec/core'
 import { describe, expect, it } from 'vitest'
 import { boomSecret, createConformanceApp } from './conformance-app.js'
+import { conformanceTokens } from './conformance-credentials.js'
 
 function whoamiRequest(headers: Record<string, string>) {
   return fromWebRequest(
@@ -40,6 +41,9 @@ describe('createConformanceApp', () => {
     const app = createConformanceApp('direct')
     expect(app.routes.createNote.map((guard) => guard.name)).toEqual(['body', 'validate'])
     expect(app.routes.getNote.map((guard) => guard.name)).toEqual(['validate'])
+    expect(app.routes.readPrivate.map((guard) => guard.name)).toEqual(['bearer'])
+    expect(app.routes.deleteNote.map((guard) => guard.name)).toEqual(['bearer', 'validate', 'authorize'])
+    expect(app.routes.machine.map((guard) => guard.name)).toEqual(['api-key'])
   })
 
   it('builds a fresh pipeline per call', () => {
@@ -55,5 +59,33 @@ describe('createConformanceApp', () => {
       expect.objectContaining({ status: 404, statusCode: 404 }),
     )
     expect(() => app.handlers.boom()).toThrow(boomSecret)
+  })
+
+  it('answers the principal, and refuses to answer without one', async () => {
+    const app = createConformanceApp('direct')
+    const outcome = await app.security.protect(whoamiRequest({}))
+    expect(() => app.handlers.principal(outcome)).toThrow('No principal')
+    const signedIn = await app.security.protect(
+      whoamiRequest({ authorization: `Bearer ${conformanceTokens.alice}` }),
+      { guards: app.routes.readPrivate },
+    )
+    expect(app.handlers.principal(signedIn)).toEqual({
+      id: 'alice',
+      kind: 'user',
+      scopes: ['notes:read', 'notes:write'],
+    })
+  })
+
+  it('checks the notes policy again when deleting, as a service layer would', async () => {
+    const app = createConformanceApp('direct')
+    const asAlice = await app.security.protect(
+      whoamiRequest({ authorization: `Bearer ${conformanceTokens.alice}` }),
+      { guards: app.routes.readPrivate },
+    )
+    expect(app.handlers.deleteNote(asAlice, 'n_alice')).toBeUndefined()
+    expect(() => app.handlers.deleteNote(asAlice, 'n_bob')).toThrow(SecAuthzError)
+    expect(() => app.handlers.deleteNote(asAlice, 'n_missing')).toThrow(
+      expect.objectContaining({ status: 404, statusCode: 404 }),
+    )
   })
 })

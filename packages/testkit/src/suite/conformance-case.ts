@@ -12,6 +12,12 @@ export interface ConformanceCase {
   readonly request: ConformanceRequest
   /** The expected status, headers (all but the ignored ones) and body. */
   readonly expected: NormalizedResponse
+  /**
+   * What a framework that hands on only the first line of a header the case repeats answers
+   * instead (see `ConformanceSuiteOptions.frameworkFirstLineOnly`). Needed on every case that
+   * repeats such a header. Default: none.
+   */
+  readonly expectedFirstLineOnly?: NormalizedResponse
   /** Text that must appear nowhere in the response: values the request sent, secrets the handler knew. */
   readonly secrets?: readonly string[]
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { conformanceApiKeys, conformanceTokens } from '../app/conformance-credentials.js'
 import type { ConformanceRequest } from '../client/send-request.js'
 
 /** Characters Node's HTTP parser takes in a request target; others never reach a framework. */
@@ -33,11 +34,38 @@ const headerNames = [
   'Access-Control-Request-Method',
   'Access-Control-Request-Headers',
   'Authorization',
+  'X-API-Key',
   'Accept',
   'Cookie',
 ] as const
 
-const headerLine = fc.tuple(
+const base64url = fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/)
+
+/**
+ * Values shaped like credentials, so that the bearer and API key guards parse more than noise:
+ * schemes with random tokens, JWT-shaped triples, key-shaped strings, and the suite's own tokens
+ * and keys (valid ones included, so that requests get past authentication to the later guards).
+ */
+const credentialValue = fc.oneof(
+  headerValue.map((value) => `Bearer ${value}`),
+  fc.tuple(base64url, base64url, base64url).map((parts) => `Bearer ${parts.join('.')}`),
+  fc
+    .tuple(fc.constantFrom('sk_live_', 'sk_test_', 'pk_live_', 'Bearer sk_live_'), base64url)
+    .map(([prefix, rest]) => `${prefix}${rest}`),
+  fc.constantFrom(
+    'Bearer',
+    'Bearer ',
+    'bearer  x',
+    'Basic YWxpY2U6aHVudGVyMg==',
+    'Bearer a, Bearer b',
+    ...Object.values(conformanceTokens).map((token) => `Bearer ${token}`),
+    ...Object.values(conformanceApiKeys),
+  ),
+)
+
+const credentialLine = fc.tuple(fc.constantFrom('Authorization', 'X-API-Key'), credentialValue)
+
+const plainLine = fc.tuple(
   fc.constantFrom(...headerNames),
   fc.oneof(
     headerValue,
@@ -58,6 +86,8 @@ const headerLine = fc.tuple(
   ),
 )
 
+const headerLine = fc.oneof({ weight: 3, arbitrary: plainLine }, { weight: 1, arbitrary: credentialLine })
+
 /** Target pieces some frameworks answer themselves before any adapter runs (Next.js: 500 or 308). */
 const frameworkOwnedPieces = new Set(['%', '%C3%28', '%FF', '%ZZ', '%u0041', '\\'])
 
@@ -71,7 +101,7 @@ function segments(frameworkOwnedTargets: boolean): fc.Arbitrary<string> {
     : segment
 }
 
-/** Method and path, weighted towards the routes that parse input. */
+/** Method and path, weighted towards the routes that parse input or credentials. */
 function routes(segment: fc.Arbitrary<string>) {
   return fc.oneof(
     { weight: 4, arbitrary: fc.constant(['POST', '/v1/notes'] as const) },
@@ -79,10 +109,23 @@ function routes(segment: fc.Arbitrary<string>) {
     { weight: 2, arbitrary: fc.constantFrom(['GET', '/v1/whoami'] as const, ['GET', '/health'] as const) },
     {
       weight: 2,
+      arbitrary: fc.constantFrom(['GET', '/v1/private'] as const, ['GET', '/v1/machine'] as const),
+    },
+    { weight: 2, arbitrary: segment.map((id) => ['DELETE', `/v1/notes/${id}`] as const) },
+    {
+      weight: 2,
       arbitrary: fc.tuple(
         fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
         fc.oneof(
-          fc.constantFrom('/', '/v1/notes', '/v1/notes/n_known', '/v1/whoami'),
+          fc.constantFrom(
+            '/',
+            '/v1/notes',
+            '/v1/notes/n_known',
+            '/v1/notes/n_alice',
+            '/v1/whoami',
+            '/v1/private',
+            '/v1/machine',
+          ),
           segment.map((path) => `/${path}`),
         ),
       ),
@@ -93,7 +136,7 @@ function routes(segment: fc.Arbitrary<string>) {
 const query = fc.oneof(
   fc.constant(''),
   fc.array(targetChars, { maxLength: 30 }).map((parts) => `?${parts.join('')}`),
-  fc.constantFrom('?access_token=x', '?__proto__[a]=1', '?a=1&a=2', '?=', '?&&', '?%'),
+  fc.constantFrom('?access_token=x', '?key=sk_live_x', '?__proto__[a]=1', '?a=1&a=2', '?=', '?&&', '?%'),
 )
 
 const bodies = fc.oneof(
@@ -143,13 +186,20 @@ export function malformedRequests(
 }
 
 /**
- * Requests the random search once found to get a 5xx, replayed first on every run so a fix
- * cannot regress unseen. `/\a?@#` has no pathname under Node's legacy `url.parse` (it reads `a?@`
- * as a host), which Koa hands on as a `null` path.
+ * Requests the random search once found to break a server or the suite, replayed first on every
+ * run so a fix cannot regress unseen. `/\a?@#` has no pathname under Node's legacy `url.parse`
+ * (it reads `a?@` as a host), which Koa hands on as a `null` path. On `/\%ZZ@a#` and
+ * `/\%ZZ@a?access_token=x`, `url.parse` throws (the undecodable `%ZZ@` is read as credentials):
+ * a framework must not take that for a server error, and neither may an adapter's
+ * `frameworkAnsweredTarget`.
  */
 export function knownMalformedRequests(
   options: { readonly frameworkOwnedTargets?: boolean } = {},
 ): readonly ConformanceRequest[] {
   if (options.frameworkOwnedTargets === true) return []
-  return [{ method: 'GET', target: '/\\a?@#', headers: [['Host', 'api.example.com']] }]
+  return ['/\\a?@#', '/\\%ZZ@a#', '/\\%ZZ@a?access_token=x'].map((target) => ({
+    method: 'GET',
+    target,
+    headers: [['Host', 'api.example.com']],
+  }))
 }

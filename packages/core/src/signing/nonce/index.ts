@@ -1,0 +1,6 @@
+export {
+  type MemoryNonceStoreOptions,
+  memoryNonceStore,
+  type NonceStore,
+  NonceStoreFullError,
+} from './nonce-store.js'

@@ -1,0 +1,57 @@
+/** Everything the canonical request is made of, already in canonical form except the header values. */
+export interface CanonicalParts {
+  /** The method, as sent (upper-case). */
+  readonly method: string
+  /** The canonical URI (see `canonicalPath`). */
+  readonly path: string
+  /** The canonical query string (see `canonicalQuery`). */
+  readonly query: string
+  /** The signed header names, lower-case, sorted, unique. */
+  readonly signedHeaders: readonly string[]
+  /** The values of a signed header, one per field line, in the order sent. */
+  readonly headerValues: (name: string) => readonly string[]
+  /** Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`. */
+  readonly payloadHash: string
+}
+
+const whitespaceRun = /\s+/g
+/** Whitespace that trimming or folding would change: at either end, two in a row, or other than a space. */
+const foldable = /^\s|\s$|\s\s|[^\S ]/
+
+/** A header value as SigV4 signs it: trimmed, and each run of whitespace folded to one space. */
+export function canonicalHeaderValue(value: string): string {
+  return foldable.test(value) ? value.trim().replace(whitespaceRun, ' ') : value
+}
+
+/**
+ * The SigV4 canonical request: method, canonical URI, canonical query, one `name:value` line per
+ * signed header (several field lines of one name joined with `,` in order), a blank line, the
+ * signed header list joined with `;`, and the payload hash.
+ */
+export function canonicalRequest(parts: CanonicalParts): string {
+  let headers = ''
+  for (const name of parts.signedHeaders) {
+    const values = parts.headerValues(name)
+    let value = ''
+    for (let i = 0; i < values.length; i++)
+      value +=
+        i === 0 ? canonicalHeaderValue(values[i] as string) : `,${canonicalHeaderValue(values[i] as string)}`
+    headers += `${name}:${value}\n`
+  }
+  return `${parts.method}\n${parts.path}\n${parts.query}\n${headers}\n${parts.signedHeaders.join(';')}\n${parts.payloadHash}`
+}
+
+/** The credential scope: `date/region/service/terminator`. */
+export function credentialScope(date: string, region: string, service: string, terminator: string): string {
+  return `${date}/${region}/${service}/${terminator}`
+}
+
+/** The string to sign: algorithm, request time, credential scope and the hex SHA-256 of the canonical request. */
+export function stringToSign(
+  algorithm: string,
+  amzDate: string,
+  scope: string,
+  canonicalRequestHash: string,
+): string {
+  return `${algorithm}\n${amzDate}\n${scope}\n${canonicalRequestHash}`
+}

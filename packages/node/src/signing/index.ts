@@ -1,0 +1,1 @@
+export { nodeSigningCrypto } from './node-signing-crypto.js'

@@ -12,7 +12,9 @@ export interface AppOptions {
 
 /**
  * The Notes API on Fastify 5. The `@sec/fastify` plugin runs the app-wide guards in an
- * `onRequest` hook, before Fastify parses a body, and each route's `config.security` guards right
+ * `onRequest` hook, before Fastify parses a body (among them `identify`, which authenticates an
+ * access token or API key when one is sent, and the rate limit), and each route's
+ * `config.security` guards (authentication, scopes, the policy, body limit, validation) right
  * after them; its error and not-found handlers answer problem+json with the security headers.
  * `frameworkErrors` covers the requests Fastify refuses before routing (a malformed URL).
  */
@@ -22,15 +24,48 @@ export async function createApp(options: AppOptions = {}): Promise<FastifyInstan
   await app.register(secFastify, { security })
 
   app.get('/health', async () => handlers.health())
-  app.get('/v1/notes', async () => handlers.listNotes())
+
+  app.post('/v1/auth/token', { config: { security: routes.token } }, async (request) =>
+    handlers.issueToken(request.security),
+  )
+  app.post('/v1/auth/refresh', { config: { security: routes.refresh } }, async (request) =>
+    handlers.refreshToken(request.security),
+  )
+  app.post('/v1/auth/logout', { config: { security: routes.logout } }, async (request, reply) => {
+    await handlers.signOut(request.security)
+    return reply.code(204).send()
+  })
+  app.get('/.well-known/jwks.json', { config: { security: routes.jwks } }, async () => handlers.jwks())
+
+  app.get('/v1/notes', { config: { security: routes.listNotes } }, async (request) =>
+    handlers.listNotes(request.security),
+  )
   app.post('/v1/notes', { config: { security: routes.createNote } }, async (request, reply) =>
     reply.code(201).send(handlers.createNote(request.security)),
   )
   app.get('/v1/notes/:id', { config: { security: routes.getNote } }, async (request) =>
     handlers.getNote(request.security),
   )
+  app.delete('/v1/notes/:id', { config: { security: routes.deleteNote } }, async (request, reply) => {
+    handlers.deleteNote(request.security)
+    return reply.code(204).send()
+  })
   app.get('/v1/search', { config: { security: routes.search } }, async (request) =>
     handlers.searchNotes(request.security),
   )
+
+  app.post('/v1/api-keys', { config: { security: routes.createApiKey } }, async (request, reply) =>
+    reply.code(201).send(await handlers.createApiKey(request.security)),
+  )
+  app.get('/v1/api-keys', { config: { security: routes.listApiKeys } }, async (request) =>
+    handlers.listApiKeys(request.security),
+  )
+  app.post('/v1/api-keys/:id/rotate', { config: { security: routes.rotateApiKey } }, async (request, reply) =>
+    reply.code(201).send(await handlers.rotateApiKey(request.security)),
+  )
+  app.delete('/v1/api-keys/:id', { config: { security: routes.deleteApiKey } }, async (request, reply) => {
+    await handlers.deleteApiKey(request.security)
+    return reply.code(204).send()
+  })
   return app
 }

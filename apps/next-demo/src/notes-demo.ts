@@ -35,6 +35,11 @@ export function json(value: unknown, status = 200): Response {
   })
 }
 
+/** An answer without a body (204), as the other demos send it: no `Content-Type`. */
+export function empty(status = 204): Response {
+  return new Response(null, { status })
+}
+
 /**
  * The answer to a method a route does not serve: a 404 problem with the security headers, as the
  * other demos give, rather than Next's bare 405.

@@ -1,1 +1,1 @@
-export { createNotesDemo, type NotesDemo, type NotesDemoOptions } from './notes-demo.js'
+export { createNotesDemo, type DemoHandlers, type NotesDemo, type NotesDemoOptions } from './notes-demo.js'

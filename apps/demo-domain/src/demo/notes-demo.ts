@@ -1,37 +1,64 @@
-import type { Clock, EventSink, RandomSource, RateLimitStore } from '@sec/core'
-import { createNotesHandlers, type NotesHandlers } from '../handlers/index.js'
+import { type Clock, type RandomSource, type RateLimitStore, systemClock } from '@sec/core'
+import { createNotesPolicy, type NotesPolicy } from '../authz/index.js'
+import {
+  type ApiKeyHandlers,
+  type AuthHandlers,
+  createApiKeyHandlers,
+  createAuthHandlers,
+  createNotesHandlers,
+  type NotesHandlers,
+} from '../handlers/index.js'
+import { createDemoIdentity, type DemoEventSink, type DemoIdentity } from '../identity/index.js'
 import { createDemoSecurity, type DemoSecurity } from '../security/index.js'
+import { createNotesService, type NotesService } from '../service/index.js'
 import { createNoteStore, type NoteStore } from '../store/index.js'
 
 /** Options of {@link createNotesDemo}. Meant for tests; the demos use the defaults. */
 export interface NotesDemoOptions {
   /**
-   * The clock of the store, the security pipeline and the rate limiters. Default: `Date.now`, and a
-   * monotonic clock for the limiters.
+   * The clock of the store, the security pipeline, the rate limiters, tokens, revocations and API
+   * keys. Default: `Date.now`, and a monotonic clock for the limiters.
    */
   readonly clock?: Clock
-  /** The random source of note ids and request ids. Default: `crypto.getRandomValues`. */
+  /**
+   * The random source of note ids, request ids, token ids, refresh tokens, API keys and password
+   * salts. Default: `crypto.getRandomValues`.
+   */
   readonly random?: RandomSource
   /** The most notes kept before the oldest is evicted. Default: `10000`. */
   readonly maxNotes?: number
-  /** Where security events go. Default: nowhere. */
-  readonly events?: EventSink | readonly EventSink[]
+  /**
+   * Where events go: the pipeline's `SecurityEvent`s and the demo's sign-in events
+   * (`auth.login-failed`, `auth.login-slowed`, `auth.refresh-reused`). Default: nowhere.
+   */
+  readonly events?: DemoEventSink | readonly DemoEventSink[]
   /**
    * A rate-limit store several demo processes share (see `redisRateLimitStore`). Default: none:
    * each demo counts its limits in its own memory.
    */
   readonly rateLimitStore?: RateLimitStore
+  /** scrypt's N for the users' password hashes, a power of two from 1024. Default: `16384`. */
+  readonly passwordCost?: number
+  /** How a slowed-down login waits `ms`. Default: a timer. */
+  readonly wait?: (ms: number) => Promise<void>
 }
+
+/** Every handler of the demo: the Notes API, signing in and out, API keys. */
+export type DemoHandlers = NotesHandlers & AuthHandlers & ApiKeyHandlers
 
 /** Everything a demo server wires together. */
 export interface NotesDemo extends DemoSecurity {
   readonly store: NoteStore
-  readonly handlers: NotesHandlers
+  readonly handlers: DemoHandlers
+  readonly identity: DemoIdentity
+  readonly policy: NotesPolicy
+  readonly notes: NotesService
 }
 
 /**
- * Builds the Notes demo: a fresh store, its handlers, the security pipeline and the route guards,
- * with rate limiters of its own (fresh counters, unless `rateLimitStore` is shared).
+ * Builds the Notes demo: a fresh store, the users and a new signing key, the Notes policy and
+ * service, the handlers, the security pipeline and the route guards, with rate limiters of their
+ * own (fresh counters, unless `rateLimitStore` is shared).
  */
 export function createNotesDemo(options: NotesDemoOptions = {}): NotesDemo {
   const shared = {
@@ -42,10 +69,31 @@ export function createNotesDemo(options: NotesDemoOptions = {}): NotesDemo {
     ...shared,
     ...(options.maxNotes !== undefined && { maxNotes: options.maxNotes }),
   })
+  const identity = createDemoIdentity({
+    ...shared,
+    ...(options.passwordCost !== undefined && { passwordCost: options.passwordCost }),
+  })
+  const policy = createNotesPolicy(identity.users)
+  const notes = createNotesService(store, policy)
+  const events =
+    options.events === undefined
+      ? []
+      : typeof options.events === 'function'
+        ? [options.events]
+        : options.events
   const security = createDemoSecurity({
     ...shared,
-    ...(options.events !== undefined && { events: options.events }),
+    identity,
+    store,
+    policy,
+    events,
     ...(options.rateLimitStore !== undefined && { rateLimitStore: options.rateLimitStore }),
+    ...(options.wait !== undefined && { wait: options.wait }),
   })
-  return { ...security, store, handlers: createNotesHandlers(store) }
+  const handlers: DemoHandlers = {
+    ...createNotesHandlers(notes),
+    ...createAuthHandlers({ identity, events, clock: options.clock ?? systemClock }),
+    ...createApiKeyHandlers(identity),
+  }
+  return { ...security, store, handlers, identity, policy, notes }
 }

@@ -1,7 +1,15 @@
 export {
-  createNotesHandlers,
-  type HealthBody,
-  type NoteList,
-  NoteNotFoundError,
-  type NotesHandlers,
-} from './notes-handlers.js'
+  type ApiKeyHandlers,
+  type ApiKeyList,
+  type ApiKeyView,
+  type CreatedApiKey,
+  createApiKeyHandlers,
+  defaultApiKeyLifetime,
+} from './api-key-handlers.js'
+export {
+  type AuthHandlers,
+  type AuthHandlersOptions,
+  createAuthHandlers,
+  type JwksBody,
+} from './auth-handlers.js'
+export { createNotesHandlers, type HealthBody, type NoteList, type NotesHandlers } from './notes-handlers.js'

@@ -1,64 +1,64 @@
-import type { Outcome } from '@sec/core'
 import { describe, expect, it } from 'vitest'
-import { createNoteStore } from '../store/index.js'
-import { createNotesHandlers, NoteNotFoundError } from './notes-handlers.js'
+import { bearerHeader, send, testDemo, tokenFor } from '../demo/notes-demo.fixture.js'
 
-function outcomeWithBody(body: unknown): Outcome {
-  return { body } as unknown as Outcome
-}
-
-function outcomeWithId(id: string): Outcome {
-  return {
-    input: { body: undefined, query: undefined, params: { id }, headers: undefined },
-  } as unknown as Outcome
+async function setUp() {
+  const { demo } = testDemo()
+  const alice = bearerHeader(await tokenFor(demo, 'alice'))
+  const bob = bearerHeader(await tokenFor(demo, 'bob'))
+  const create = async (headers: Record<string, string>, title: string) =>
+    demo.handlers.createNote(
+      await send(demo, '/v1/notes', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ title, body: 'B' }),
+        guards: demo.routes.createNote,
+      }),
+    )
+  return { demo, alice, bob, create }
 }
 
 describe('createNotesHandlers', () => {
-  const clock = { now: () => 0 }
-
-  it('answers health', () => {
-    expect(createNotesHandlers(createNoteStore()).health()).toEqual({ status: 'ok' })
+  it('answers health', async () => {
+    const { demo } = await setUp()
+    expect(demo.handlers.health()).toEqual({ status: 'ok' })
   })
 
-  it('creates, gets and lists notes', () => {
-    const handlers = createNotesHandlers(createNoteStore({ clock }))
-    const note = handlers.createNote(outcomeWithBody({ title: 'T', body: 'B' }))
+  it("creates, gets, lists and searches the caller's own notes", async () => {
+    const { demo, alice, bob, create } = await setUp()
+    const note = await create(alice, 'Wombat')
+    await create(bob, 'Wombat too')
     expect(note).toEqual({
-      id: note.id,
-      title: 'T',
+      id: expect.stringMatching(/^n_[A-Za-z0-9_-]{22}$/),
+      ownerId: 'alice',
+      title: 'Wombat',
       body: 'B',
       tags: [],
-      createdAt: '1970-01-01T00:00:00.000Z',
+      createdAt: '2026-01-01T00:00:00.000Z',
     })
-    expect(handlers.getNote(outcomeWithId(note.id))).toBe(note)
-    expect(handlers.listNotes()).toEqual({ notes: [note] })
+    const got = await send(demo, `/v1/notes/${note.id}`, {
+      headers: alice,
+      guards: demo.routes.getNote,
+      params: { id: note.id },
+    })
+    expect(got.facts.resource).toBe(note)
+    expect(demo.handlers.getNote(got)).toBe(note)
+    const list = await send(demo, '/v1/notes', { headers: alice, guards: demo.routes.listNotes })
+    expect(demo.handlers.listNotes(list)).toEqual({ notes: [note] })
+    const search = await send(demo, '/v1/search?q=WOMB', { headers: alice, guards: demo.routes.search })
+    expect(demo.handlers.searchNotes(search)).toEqual({ notes: [note] })
   })
 
-  it('searches note titles with the validated query', () => {
-    const store = createNoteStore({ clock })
-    const handlers = createNotesHandlers(store)
-    const wombat = store.create({ title: 'Wombat', body: '' })
-    store.create({ title: 'Quokka', body: '' })
-    const outcome = {
-      input: { body: undefined, query: { q: 'WOMB' }, params: undefined, headers: undefined },
-    } as unknown as Outcome
-    expect(handlers.searchNotes(outcome)).toEqual({ notes: [wombat] })
-  })
-
-  it('throws a 404 error that reveals nothing for an unknown id', () => {
-    const handlers = createNotesHandlers(createNoteStore())
-    let thrown: unknown
-    try {
-      handlers.getNote(outcomeWithId('n_AAAAAAAAAAAAAAAAAAAAAA'))
-    } catch (error) {
-      thrown = error
-    }
-    expect(thrown).toBeInstanceOf(NoteNotFoundError)
-    expect(thrown).toMatchObject({
-      status: 404,
-      statusCode: 404,
-      code: 'NOTE_NOT_FOUND',
-      message: 'Note not found',
+  it('deletes a note', async () => {
+    const { demo, alice, create } = await setUp()
+    const note = await create(alice, 'Gone')
+    const outcome = await send(demo, `/v1/notes/${note.id}`, {
+      method: 'DELETE',
+      headers: alice,
+      guards: demo.routes.deleteNote,
+      params: { id: note.id },
     })
+    expect(demo.handlers.deleteNote(outcome)).toBeUndefined()
+    expect(demo.store.get(note.id)).toBeUndefined()
+    expect(() => demo.handlers.deleteNote(outcome)).toThrow('Note not found')
   })
 })

@@ -1,4 +1,24 @@
 export {
+  type ApiKeyInput,
+  ApiKeyInputSchema,
+  type ApiKeyParams,
+  ApiKeyParamsSchema,
+  apiKeyIdPattern,
+  maxApiKeyLifetime,
+  minApiKeyLifetime,
+} from './api-key-schemas.js'
+export {
+  type LoginInput,
+  LoginInputSchema,
+  maxPasswordLength,
+  maxRefreshTokenLength,
+  type NotesScope,
+  notesScopes,
+  type RefreshInput,
+  RefreshInputSchema,
+  usernamePattern,
+} from './auth-schemas.js'
+export {
   maxBodyLength,
   maxTagLength,
   maxTags,

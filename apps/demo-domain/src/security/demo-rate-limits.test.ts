@@ -1,6 +1,8 @@
-import { fromWebRequest, memoryStore, type RateLimitStore, type SecurityEvent } from '@sec/core'
+import { fromWebRequest, memoryStore, type RateLimitStore } from '@sec/core'
 import { describe, expect, it } from 'vitest'
-import { createDemoSecurity, type DemoSecurityOptions } from './demo-security.js'
+import { createNotesDemo, type NotesDemo, type NotesDemoOptions } from '../demo/index.js'
+import { tokenFor } from '../demo/notes-demo.fixture.js'
+import type { DemoEvent } from '../identity/index.js'
 
 /** A request that reached the demo over HTTPS from `ip`, as a TLS-terminating server would pass it. */
 function from(ip: string, path: string, init: RequestInit = {}) {
@@ -31,13 +33,19 @@ function limitHeaders(headers: Headers | undefined) {
   return Object.fromEntries(names.map((name) => [name, headers?.get(name) ?? null]))
 }
 
-function setUp(options: DemoSecurityOptions = {}) {
+async function searcher(demo: NotesDemo) {
+  const authorization = `Bearer ${await tokenFor(demo, 'alice')}`
+  return (ip: string, q = 'x') =>
+    demo.security.protect(from(ip, `/v1/search?q=${q}`, { headers: { authorization } }), {
+      guards: demo.routes.search,
+    })
+}
+
+async function setUp(options: NotesDemoOptions = {}) {
   const time = manualClock()
-  const demo = createDemoSecurity({ clock: time.clock, ...options })
+  const demo = createNotesDemo({ clock: time.clock, passwordCost: 1024, ...options })
   const notes = (ip: string, path = '/v1/notes') => demo.security.protect(from(ip, path))
-  const search = (ip: string, q = 'x') =>
-    demo.security.protect(from(ip, `/v1/search?q=${q}`), { guards: demo.routes.search })
-  return { ...demo, time, notes, search }
+  return { demo, security: demo.security, time, notes, search: await searcher(demo) }
 }
 
 const tooManyRequests = {
@@ -49,7 +57,7 @@ const tooManyRequests = {
 
 describe('the demo rate limits', () => {
   it('allow a client 60 requests, then one a second, with the headers on every response', async () => {
-    const { notes, time } = setUp()
+    const { notes, time } = await setUp()
     const first = await notes('198.51.100.1')
     expect(first.response).toBeUndefined()
     expect(limitHeaders(first.headers)).toEqual({
@@ -82,7 +90,7 @@ describe('the demo rate limits', () => {
   })
 
   it('count each client IP apart', async () => {
-    const { notes } = setUp()
+    const { notes } = await setUp()
     for (let i = 1; i <= 60; i++) await notes('198.51.100.1')
     expect((await notes('198.51.100.1')).response?.status).toBe(429)
     const other = await notes('198.51.100.2')
@@ -91,14 +99,14 @@ describe('the demo rate limits', () => {
   })
 
   it('count an IPv6 client by its /64 network', async () => {
-    const { notes } = setUp()
+    const { notes } = await setUp()
     await notes('2001:db8:1:2::1')
     expect((await notes('2001:db8:1:2::ffff')).headers.get('ratelimit')).toBe('"api";r=58;t=2')
     expect((await notes('2001:db8:1:3::1')).headers.get('ratelimit')).toBe('"api";r=59;t=1')
   })
 
   it('leave /health alone, even for a client that is refused everywhere else', async () => {
-    const { notes, security } = setUp()
+    const { notes, security } = await setUp()
     for (let i = 1; i <= 60; i++) await notes('198.51.100.1')
     expect((await notes('198.51.100.1')).response?.status).toBe(429)
     const health = await security.protect(from('198.51.100.1', '/health?probe=1'))
@@ -115,13 +123,13 @@ describe('the demo rate limits', () => {
   it.each(['/v1/nothing', '/V1/NOTES', '/%761/notes', '/HEALTH', '/health/', '/'])(
     'count %s, which is not exactly /health',
     async (path) => {
-      const { notes } = setUp()
+      const { notes } = await setUp()
       expect((await notes('198.51.100.1', path)).headers.get('ratelimit')).toBe('"api";r=59;t=1')
     },
   )
 
   it('count requests that a later check refuses, but not CORS preflights', async () => {
-    const { notes, security } = setUp()
+    const { notes, security } = await setUp()
     const refused = await notes('198.51.100.1', '/v1/notes?access_token=abc')
     expect(refused.response?.status).toBe(400)
     expect(refused.response?.headers.get('ratelimit')).toBe('"api";r=59;t=1')
@@ -137,12 +145,12 @@ describe('the demo rate limits', () => {
   })
 
   it('allow 10 searches, then one every 6 s, reporting both limits', async () => {
-    const { search, notes, time } = setUp()
+    const { search, notes, time } = await setUp()
     const first = await search('198.51.100.1')
     expect(first.response).toBeUndefined()
     expect(limitHeaders(first.headers)).toEqual({
-      'ratelimit-policy': '"api";q=60;w=60, "search";q=10;w=60',
-      ratelimit: '"api";r=59;t=1, "search";r=9;t=6',
+      'ratelimit-policy': '"api-user";q=300;w=60, "search";q=10;w=60',
+      ratelimit: '"api-user";r=299;t=1, "search";r=9;t=6',
       'x-ratelimit-limit': '10',
       'x-ratelimit-remaining': '9',
       'x-ratelimit-reset': '6',
@@ -154,8 +162,8 @@ describe('the demo rate limits', () => {
     expect(refused.response?.body).toBe(JSON.stringify(tooManyRequests))
     expect(refused.response?.headers.get('retry-after')).toBe('6')
     expect(limitHeaders(refused.response?.headers)).toEqual({
-      'ratelimit-policy': '"api";q=60;w=60, "search";q=10;w=60',
-      ratelimit: '"api";r=49;t=11, "search";r=0;t=6',
+      'ratelimit-policy': '"api-user";q=300;w=60, "search";q=10;w=60',
+      ratelimit: '"api-user";r=289;t=3, "search";r=0;t=6',
       'x-ratelimit-limit': '10',
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset': '6',
@@ -170,15 +178,15 @@ describe('the demo rate limits', () => {
   })
 
   it('count a malformed search against the search limit before validating it', async () => {
-    const { search } = setUp()
+    const { search } = await setUp()
     const refused = await search('198.51.100.1', '')
     expect(refused.response?.status).toBe(400)
-    expect(refused.response?.headers.get('ratelimit')).toBe('"api";r=59;t=1, "search";r=9;t=6')
+    expect(refused.response?.headers.get('ratelimit')).toBe('"api-user";r=299;t=1, "search";r=9;t=6')
   })
 
   it('give every call limiters of its own', async () => {
-    const first = setUp()
-    const second = setUp()
+    const first = await setUp()
+    const second = await setUp()
     for (let i = 1; i <= 10; i++) await first.search('198.51.100.1')
     expect((await first.search('198.51.100.1')).response?.status).toBe(429)
     expect((await second.search('198.51.100.1')).response).toBeUndefined()
@@ -187,33 +195,53 @@ describe('the demo rate limits', () => {
   it('share the counts of every demo given the same store, as processes sharing a Redis do', async () => {
     const time = manualClock()
     const rateLimitStore = memoryStore({ clock: time.clock })
-    const first = createDemoSecurity({ clock: time.clock, rateLimitStore })
-    const second = createDemoSecurity({ clock: time.clock, rateLimitStore })
-    const search = (demo: typeof first) =>
-      demo.security.protect(from('198.51.100.1', '/v1/search?q=x'), { guards: demo.routes.search })
-    for (let i = 1; i <= 5; i++) await search(first)
-    for (let i = 1; i <= 5; i++) await search(second)
-    const refused = await search(first)
+    const options = { clock: time.clock, rateLimitStore, passwordCost: 1024 }
+    const first = await searcher(createNotesDemo(options))
+    const second = await searcher(createNotesDemo(options))
+    for (let i = 1; i <= 5; i++) await first('198.51.100.1')
+    for (let i = 1; i <= 5; i++) await second('198.51.100.1')
+    const refused = await first('198.51.100.1')
     expect(refused.response?.status).toBe(429)
-    expect(refused.response?.headers.get('ratelimit')).toBe('"api";r=49;t=11, "search";r=0;t=6')
+    expect(refused.response?.headers.get('ratelimit')).toBe('"api-user";r=289;t=3, "search";r=0;t=6')
   })
 
   it('limit with each demo memory while the shared store is down, and report it', async () => {
-    const events: SecurityEvent[] = []
+    const events: DemoEvent[] = []
     const down: RateLimitStore = {
       kind: 'redis',
       decide: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
       reset: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
     }
-    const { search } = setUp({ rateLimitStore: down, events: (event) => events.push(event) })
+    const { search } = await setUp({ rateLimitStore: down, events: (event) => events.push(event) })
     const first = await search('198.51.100.1')
     expect(first.response).toBeUndefined()
-    expect(first.headers.get('ratelimit')).toBe('"api";r=59;t=1, "search";r=9;t=6')
+    expect(first.headers.get('ratelimit')).toBe('"api-user";r=299;t=1, "search";r=9;t=6')
     for (let i = 2; i <= 10; i++) expect((await search('198.51.100.1')).response).toBeUndefined()
     expect((await search('198.51.100.1')).response?.status).toBe(429)
     expect(events.filter((event) => event.type === 'ratelimit.store-unavailable')).toEqual([
-      expect.objectContaining({ limiter: 'api', store: 'redis', fallback: 'insurance' }),
+      expect.objectContaining({ limiter: 'api-user', store: 'redis', fallback: 'insurance' }),
       expect.objectContaining({ limiter: 'search', store: 'redis', fallback: 'insurance' }),
     ])
+  })
+
+  it('allow an authenticated user 300 requests a minute, wherever they come from', async () => {
+    const { demo, notes: anonymous } = await setUp()
+    const authorization = `Bearer ${await tokenFor(demo, 'bob')}`
+    const notes = (ip: string) =>
+      demo.security.protect(from(ip, '/v1/notes', { headers: { authorization } }), {
+        guards: demo.routes.listNotes,
+      })
+    for (let i = 1; i <= 300; i++) expect((await notes(`198.51.100.${i % 200}`)).response).toBeUndefined()
+    const refused = await notes('203.0.113.1')
+    expect(refused.response?.status).toBe(429)
+    expect(limitHeaders(refused.response?.headers)).toEqual({
+      'ratelimit-policy': '"api-user";q=300;w=60',
+      ratelimit: '"api-user";r=0;t=1',
+      'x-ratelimit-limit': '300',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': '1',
+    })
+    // Bob's limit is his own: the address he used is not limited for anyone else.
+    expect((await anonymous('203.0.113.1')).headers.get('ratelimit')).toBe('"api";r=59;t=1')
   })
 })

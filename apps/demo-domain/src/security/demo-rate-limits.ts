@@ -5,14 +5,16 @@ import {
   type RateLimiter,
   type RateLimitStore,
   rateLimit,
+  type SlidingLogOptions,
+  slidingLog,
   type TokenBucketOptions,
   tokenBucket,
 } from '@sec/core'
 
 /**
- * The limit on every request but `GET /health`, per client IP, for anonymous clients (every client,
- * until the demos authenticate anyone): a token bucket of 60 requests, refilled at 60 per minute
- * (one a second). A client may burst 60 requests, then keeps a steady 60 a minute.
+ * The limit on every request but `GET /health` from a caller without credentials, per client IP:
+ * a token bucket of 60 requests, refilled at 60 per minute (one a second). A client may burst 60
+ * requests, then keeps a steady 60 a minute.
  */
 export const anonymousRateLimit = {
   name: 'api',
@@ -22,8 +24,20 @@ export const anonymousRateLimit = {
 } as const satisfies TokenBucketOptions
 
 /**
- * The limit on `GET /v1/search`, per client IP, on top of {@link anonymousRateLimit}: a token bucket
- * of 10 searches refilled at 10 per minute (one every 6 s). A search reads every stored title,
+ * The limit on every request but `GET /health` from an authenticated caller (an access token or an
+ * API key), per user (an API key counts as its owner), whatever its IP: a token bucket of 300
+ * requests refilled at 300 per minute (five a second). A known user gets more than an address.
+ */
+export const authenticatedRateLimit = {
+  name: 'api-user',
+  capacity: 300,
+  refillRate: 300,
+  interval: '1m',
+} as const satisfies TokenBucketOptions
+
+/**
+ * The limit on `GET /v1/search`, per client IP, on top of the app-wide one: a token bucket of 10
+ * searches refilled at 10 per minute (one every 6 s). A search reads every title of its caller,
  * where the other routes read one note or the newest ones.
  */
 export const searchRateLimit = {
@@ -32,6 +46,28 @@ export const searchRateLimit = {
   refillRate: 10,
   interval: '1m',
 } as const satisfies TokenBucketOptions
+
+/**
+ * Login attempts per client IP (IPv6: the /64), successes included: 20 in any 15 minutes (an exact
+ * sliding log). Past 10 each attempt is slowed down; past 20 the IP is locked out until its oldest
+ * attempt is 15 minutes old.
+ */
+export const loginIpRateLimit = {
+  name: 'login-ip',
+  limit: 20,
+  window: '15m',
+} as const satisfies SlidingLogOptions
+
+/**
+ * Login attempts per account (the username as sent, lower-cased, whether it exists or not): 5 in
+ * any 15 minutes, reset by a successful login. Past 3 each attempt is slowed down; past 5 the
+ * account is locked out until its oldest attempt is 15 minutes old.
+ */
+export const loginAccountRateLimit = {
+  name: 'login-account',
+  limit: 5,
+  window: '15m',
+} as const satisfies SlidingLogOptions
 
 /** Options of {@link createDemoRateLimits}. */
 export interface DemoRateLimitOptions {
@@ -50,12 +86,19 @@ export interface DemoRateLimitOptions {
   readonly events?: EventSink | readonly EventSink[]
 }
 
-/** The demo's rate-limit guards. */
+/** The demo's rate-limit guards, and the login limiter the password-login guard consults itself. */
 export interface DemoRateLimits {
-  /** App-wide: {@link anonymousRateLimit} on every path but `/health`. */
+  /**
+   * App-wide, on every path but `/health`: {@link authenticatedRateLimit} by user for a caller the
+   * `identify` guard authenticated, {@link anonymousRateLimit} by IP for anyone else.
+   */
   readonly api: Guard
   /** For `GET /v1/search`: {@link searchRateLimit}. */
   readonly search: Guard
+  /** For `POST /v1/auth/token`, before the body is read: {@link loginIpRateLimit}. */
+  readonly loginByIp: Guard
+  /** {@link loginAccountRateLimit}, keyed by account by the password-login guard. */
+  readonly loginAccounts: RateLimiter
 }
 
 /**
@@ -75,19 +118,20 @@ function exceptUnlimitedPaths(guard: Guard): Guard {
   }
 }
 
-function limiter(limit: TokenBucketOptions, options: DemoRateLimitOptions): RateLimiter {
-  const local: TokenBucketOptions = {
-    ...limit,
-    ...(options.clock !== undefined && { clock: options.clock }),
-  }
-  if (options.store === undefined) return tokenBucket(local)
+function limiter<T extends TokenBucketOptions | SlidingLogOptions>(
+  make: (options: T) => RateLimiter,
+  limit: T,
+  options: DemoRateLimitOptions,
+): RateLimiter {
+  const local: T = { ...limit, ...(options.clock !== undefined && { clock: options.clock }) }
+  if (options.store === undefined) return make(local)
   // A demo should stay up: with the shared store down, each process keeps limiting on its own
   // (a client gets up to the limit from each process) rather than refusing everyone with a 503.
-  return tokenBucket({
+  return make({
     ...local,
     store: options.store,
     fail: 'open',
-    insurance: tokenBucket(local),
+    insurance: make(local),
     ...(options.events !== undefined && { events: options.events }),
   })
 }
@@ -96,14 +140,23 @@ function limiter(limit: TokenBucketOptions, options: DemoRateLimitOptions): Rate
  * Builds the demo's rate-limit guards, with limiters of their own: two calls never share counters
  * unless they are given the same `store`.
  *
- * The app-wide guard has a tier map with `anonymous` only: the demos authenticate nobody yet, so
- * every request is anonymous, keyed by client IP (IPv6 by /64).
+ * The app-wide guard runs after the `identify` guard, so it knows whether the caller authenticated:
+ * an authenticated caller is counted by user (`user:<id>`; an API key as its owner), anyone else by
+ * client IP (IPv6 by /64). A request with a refused credential is anonymous, so it is counted by IP.
  */
 export function createDemoRateLimits(options: DemoRateLimitOptions = {}): DemoRateLimits {
   return {
     api: exceptUnlimitedPaths(
-      rateLimit({ tiers: { anonymous: limiter(anonymousRateLimit, options) }, by: 'ip' }),
+      rateLimit({
+        tiers: {
+          anonymous: limiter(tokenBucket, anonymousRateLimit, options),
+          authenticated: limiter(tokenBucket, authenticatedRateLimit, options),
+        },
+        by: 'user',
+      }),
     ),
-    search: rateLimit({ limiter: limiter(searchRateLimit, options), by: 'ip' }),
+    search: rateLimit({ limiter: limiter(tokenBucket, searchRateLimit, options), by: 'ip' }),
+    loginByIp: rateLimit({ limiter: limiter(slidingLog, loginIpRateLimit, options), by: 'ip' }),
+    loginAccounts: limiter(slidingLog, loginAccountRateLimit, options),
   }
 }

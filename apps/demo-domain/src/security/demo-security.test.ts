@@ -1,6 +1,12 @@
 import { fromWebRequest } from '@sec/core'
 import { describe, expect, it } from 'vitest'
-import { createDemoSecurity, demoOrigin } from './demo-security.js'
+import { createNotesDemo, type NotesDemoOptions } from '../demo/index.js'
+import { tokenFor } from '../demo/notes-demo.fixture.js'
+import { demoOrigin } from './demo-security.js'
+
+function createDemoSecurity(options: NotesDemoOptions = {}) {
+  return createNotesDemo({ passwordCost: 1024, ...options })
+}
 
 function request(path: string, init: RequestInit = {}, remoteAddress = '127.0.0.1') {
   const headers = new Headers(init.headers)
@@ -54,15 +60,18 @@ describe('createDemoSecurity', () => {
     expect(outcome.response?.status).toBe(204)
     expect(outcome.response?.headers.get('access-control-allow-origin')).toBe(demoOrigin)
     expect(outcome.response?.headers.get('access-control-allow-credentials')).toBeNull()
-    expect(outcome.response?.headers.get('access-control-allow-headers')).toBe('Content-Type')
+    expect(outcome.response?.headers.get('access-control-allow-headers')).toBe('Content-Type, Authorization')
+    expect(outcome.response?.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, DELETE')
   })
 
-  it('validates a note body on the createNote route', async () => {
-    const { security, routes } = createDemoSecurity()
+  it('authenticates, then validates a note body on the createNote route', async () => {
+    const demo = createDemoSecurity()
+    const { security, routes } = demo
+    const authorization = `Bearer ${await tokenFor(demo, 'alice')}`
     const ok = await security.protect(
       request('/v1/notes', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization },
         body: '{"title":"t","body":"b","tags":["x"]}',
       }),
       { guards: routes.createNote },
@@ -73,29 +82,82 @@ describe('createDemoSecurity', () => {
     const refused = await security.protect(
       request('/v1/notes', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization },
         body: '{"title":"t","body":"b","admin":true}',
       }),
       { guards: routes.createNote },
     )
     expect(refused.response?.status).toBe(400)
     expect(refused.problem?.type).toBe('urn:sec:problem:validation-failed')
+
+    const anonymous = await security.protect(
+      request('/v1/notes', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"title":"t","body":"b","admin":true}',
+      }),
+      { guards: routes.createNote },
+    )
+    expect(anonymous.response?.status).toBe(401)
+    expect(anonymous.body).toBeUndefined()
   })
 
-  it('validates the note id on the getNote route', async () => {
-    const { security, routes } = createDemoSecurity()
-    const ok = await security.protect(request('/v1/notes/n_AAAAAAAAAAAAAAAAAAAAAA'), {
+  it('validates the note id on the getNote route, then loads the note for the policy', async () => {
+    const demo = createDemoSecurity()
+    const { security, routes } = demo
+    const headers = { authorization: `Bearer ${await tokenFor(demo, 'alice')}` }
+    const note = demo.store.create({ title: 't', body: '' }, 'alice')
+    const ok = await security.protect(request(`/v1/notes/${note.id}`, { headers }), {
       guards: routes.getNote,
-      params: { id: 'n_AAAAAAAAAAAAAAAAAAAAAA' },
+      params: { id: note.id },
     })
     expect(ok.response).toBeUndefined()
-    expect(ok.input.params).toEqual({ id: 'n_AAAAAAAAAAAAAAAAAAAAAA' })
+    expect(ok.input.params).toEqual({ id: note.id })
+    expect(ok.facts.resource).toBe(note)
 
-    const refused = await security.protect(request('/v1/notes/1'), {
+    const malformed = await security.protect(request('/v1/notes/1', { headers }), {
       guards: routes.getNote,
       params: { id: '1' },
     })
-    expect(refused.response?.status).toBe(400)
+    expect(malformed.response?.status).toBe(400)
+
+    const unknown = await security.protect(request('/v1/notes/n_AAAAAAAAAAAAAAAAAAAAAA', { headers }), {
+      guards: routes.getNote,
+      params: { id: 'n_AAAAAAAAAAAAAAAAAAAAAA' },
+    })
+    expect([unknown.response?.status, unknown.response?.body]).toEqual([
+      404,
+      '{"type":"urn:sec:problem:not-found","title":"Not Found","status":404}',
+    ])
+  })
+
+  it('lets the JWKS be cached for 5 minutes, and nothing else', async () => {
+    const { security, routes } = createDemoSecurity()
+    const jwks = await security.protect(request('/.well-known/jwks.json'), { guards: routes.jwks })
+    expect(jwks.headers.get('cache-control')).toBe('public, max-age=300')
+    const health = await security.protect(request('/health'))
+    expect(health.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it.each([
+    'listNotes',
+    'createNote',
+    'getNote',
+    'deleteNote',
+    'search',
+    'logout',
+    'createApiKey',
+    'listApiKeys',
+    'rotateApiKey',
+    'deleteApiKey',
+  ] as const)('refuses an anonymous caller on the %s route with a 401 Bearer challenge', async (route) => {
+    const { security, routes } = createDemoSecurity()
+    const outcome = await security.protect(request('/v1/x', { method: 'POST' }), {
+      guards: routes[route],
+      params: { id: 'n_AAAAAAAAAAAAAAAAAAAAAA' },
+    })
+    expect(outcome.response?.status).toBe(401)
+    expect(outcome.response?.headers.get('www-authenticate')).toBe('Bearer realm="api"')
   })
 
   it('uses the injected random source for request ids', async () => {

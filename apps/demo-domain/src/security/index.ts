@@ -1,8 +1,11 @@
 export {
   anonymousRateLimit,
+  authenticatedRateLimit,
   createDemoRateLimits,
   type DemoRateLimitOptions,
   type DemoRateLimits,
+  loginAccountRateLimit,
+  loginIpRateLimit,
   searchRateLimit,
 } from './demo-rate-limits.js'
 export {
@@ -11,5 +14,9 @@ export {
   type DemoSecurity,
   type DemoSecurityOptions,
   demoOrigin,
+  jwksMaxAge,
+  loginSlowDown,
   noteBodyLimit,
+  smallBodyLimit,
 } from './demo-security.js'
+export { publicCache } from './public-cache.js'

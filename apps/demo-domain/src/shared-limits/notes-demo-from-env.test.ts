@@ -3,13 +3,18 @@ import { describeWithRedis, type RedisTestServer, startRedisServer } from '@sec/
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { NotesDemo } from '../demo/index.js'
+import { loginBody, send, tokenFor } from '../demo/notes-demo.fixture.js'
 import { createNotesDemoFromEnv } from './notes-demo-from-env.js'
 
-function search(demo: NotesDemo, ip = '198.51.100.1') {
-  const request = fromWebRequest(new Request('https://localhost:3001/v1/search?q=x'), {
-    remoteAddress: ip,
-    encrypted: true,
-  })
+async function search(demo: NotesDemo, ip = '198.51.100.1') {
+  const authorization = `Bearer ${await tokenFor(demo, 'alice')}`
+  const request = fromWebRequest(
+    new Request('https://localhost:3001/v1/search?q=x', { headers: { authorization } }),
+    {
+      remoteAddress: ip,
+      encrypted: true,
+    },
+  )
   return demo.security.protect(request, { guards: demo.routes.search })
 }
 
@@ -36,7 +41,7 @@ describe('createNotesDemoFromEnv', () => {
       expect(refused.response?.headers.get('retry-after')).toBe('6')
       expect(lines).toEqual([
         expect.stringMatching(
-          /^Rate limiter "api": the redis store is unavailable(: .+)?; limiting with this process's memory until it is back\.$/,
+          /^Rate limiter "api-user": the redis store is unavailable(: .+)?; limiting with this process's memory until it is back\.$/,
         ),
         expect.stringMatching(
           /^Rate limiter "search": the redis store is unavailable(: .+)?; limiting with this process's memory until it is back\.$/,
@@ -45,6 +50,19 @@ describe('createNotesDemoFromEnv', () => {
     } finally {
       fromEnv.close()
     }
+  })
+
+  it('logs failed sign-ins through log, with or without REDIS_URL', async () => {
+    const lines: string[] = []
+    const fromEnv = createNotesDemoFromEnv({}, (line) => lines.push(line))
+    const { demo } = fromEnv
+    const outcome = await send(demo, '/v1/auth/token', {
+      ...loginBody('nobody', 'guess'),
+      guards: demo.routes.token,
+    })
+    expect(outcome.response?.status).toBe(401)
+    expect(lines).toEqual(['Sign-in failed for "nobody" from 198.51.100.1: unknown-account.'])
+    fromEnv.close()
   })
 
   it('refuses a malformed REDIS_URL', () => {
@@ -72,7 +90,7 @@ describeWithRedis('createNotesDemoFromEnv on a real Redis', () => {
     const second = createNotesDemoFromEnv({ REDIS_URL: redis.url }, log)
     try {
       const fresh = await search(first.demo)
-      expect(fresh.headers.get('ratelimit')).toBe('"api";r=59;t=1, "search";r=9;t=6')
+      expect(fresh.headers.get('ratelimit')).toBe('"api-user";r=299;t=1, "search";r=9;t=6')
       const remaining: (string | null)[] = []
       for (const demo of [second, first, second, first, second, first, second, first, second])
         remaining.push((await search(demo.demo)).headers.get('x-ratelimit-remaining'))
@@ -83,7 +101,7 @@ describeWithRedis('createNotesDemoFromEnv on a real Redis', () => {
       try {
         const keys = (await inspect.keys('notes-demo:rl:*')).sort()
         expect(keys).toEqual([
-          'notes-demo:rl:{api:ip:198.51.100.1}',
+          'notes-demo:rl:{api-user:user:alice}',
           'notes-demo:rl:{search:ip:198.51.100.1}',
         ])
         for (const key of keys) expect(await inspect.pttl(key)).toBeGreaterThan(0)
@@ -94,10 +112,10 @@ describeWithRedis('createNotesDemoFromEnv on a real Redis', () => {
       await redis.kill()
       const during = await search(first.demo, '198.51.100.2')
       expect(during.response).toBeUndefined()
-      expect(during.headers.get('ratelimit')).toBe('"api";r=59;t=1, "search";r=9;t=6')
+      expect(during.headers.get('ratelimit')).toBe('"api-user";r=299;t=1, "search";r=9;t=6')
       expect(lines).toEqual([
         expect.stringMatching(
-          /^Rate limiter "api": the redis store is unavailable(: .+)?; limiting with this process's memory until it is back\.$/,
+          /^Rate limiter "api-user": the redis store is unavailable(: .+)?; limiting with this process's memory until it is back\.$/,
         ),
         expect.stringMatching(
           /^Rate limiter "search": the redis store is unavailable(: .+)?; limiting with this process's memory until it is back\.$/,
@@ -109,7 +127,7 @@ describeWithRedis('createNotesDemoFromEnv on a real Redis', () => {
         async () => {
           await search(first.demo, '198.51.100.3')
           expect(lines.slice(2)).toEqual([
-            'Rate limiter "api": the redis store is back.',
+            'Rate limiter "api-user": the redis store is back.',
             'Rate limiter "search": the redis store is back.',
           ])
         },

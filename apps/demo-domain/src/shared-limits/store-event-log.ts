@@ -1,4 +1,5 @@
-import type { EventSink, RateLimitStoreEvent } from '@sec/core'
+import type { RateLimitStoreEvent } from '@sec/core'
+import type { DemoEventSink } from '../identity/index.js'
 
 const whileDown: Readonly<Record<RateLimitStoreEvent['fallback'], string>> = {
   insurance: "limiting with this process's memory until it is back",
@@ -15,7 +16,7 @@ function reason(error: unknown): string {
  * An event sink that logs, through `log`, when a limiter's store goes down (and what the limiter
  * does meanwhile) and when it comes back. Every other event is ignored.
  */
-export function logStoreEvents(log: (line: string) => void): EventSink {
+export function logStoreEvents(log: (line: string) => void): DemoEventSink {
   return (event) => {
     if (event.type === 'ratelimit.store-unavailable')
       log(

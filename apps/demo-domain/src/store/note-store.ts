@@ -5,6 +5,8 @@ import type { NoteInput } from '../schemas/index.js'
 export interface Note {
   /** `n_` followed by 22 base64url characters: 128 random bits, never sequential. */
   readonly id: string
+  /** The id of the user who created it (a token's `sub`, or the owner of the API key used). */
+  readonly ownerId: string
   readonly title: string
   readonly body: string
   readonly tags: readonly string[]
@@ -19,6 +21,11 @@ export interface NoteStoreOptions {
    * callers send (at most about 10,000 × 11 KB ≈ 110 MB with the schema's limits). Default: `10000`.
    */
   readonly maxNotes?: number
+  /**
+   * The most notes one owner keeps. Creating one more evicts that owner's oldest, so that one user
+   * cannot push everybody else's notes out of the store. Default: `1000`.
+   */
+  readonly maxNotesPerOwner?: number
   /** The most notes {@link NoteStore.list} returns, newest first. Default: `100`. */
   readonly listLimit?: number
   /** The most notes {@link NoteStore.search} returns, newest first. Default: `20`. */
@@ -29,20 +36,26 @@ export interface NoteStoreOptions {
   readonly random?: RandomSource
 }
 
-/** An in-memory, bounded store of notes. */
+/**
+ * An in-memory, bounded store of notes. It knows owners but decides nothing about who may see
+ * what: the notes service asks the policy first.
+ */
 export interface NoteStore {
-  /** Stores a new note with a fresh random id and returns it. */
-  create(input: NoteInput): Note
-  /** The note with this id, or `undefined`. */
+  /** Stores a new note of `ownerId` with a fresh random id and returns it. */
+  create(input: NoteInput, ownerId: string): Note
+  /** The note with this id, whoever owns it, or `undefined`. */
   get(id: string): Note | undefined
-  /** The newest notes first, at most `listLimit` of them. */
-  list(): readonly Note[]
+  /** Removes a note; answers whether there was one. */
+  delete(id: string): boolean
+  /** The notes of `ownerId`, newest first, at most `listLimit` of them. */
+  list(ownerId: string): readonly Note[]
   /**
-   * The notes whose title contains `text`, ignoring case, newest first, at most `searchLimit` of
-   * them. Case is folded with `toLowerCase()` (Unicode's default mapping, the same in every locale).
+   * The notes of `ownerId` whose title contains `text`, ignoring case, newest first, at most
+   * `searchLimit` of them. Case is folded with `toLowerCase()` (Unicode's default mapping, the same
+   * in every locale).
    */
-  search(text: string): readonly Note[]
-  /** How many notes are stored. */
+  search(ownerId: string, text: string): readonly Note[]
+  /** How many notes are stored, of every owner. */
   readonly size: number
 }
 
@@ -62,18 +75,27 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value
 }
 
+function remove(ids: string[], id: string): void {
+  const at = ids.indexOf(id)
+  if (at !== -1) ids.splice(at, 1)
+}
+
 /**
  * Creates an in-memory note store. Ids are `n_` + base64url of 16 random bytes, so they cannot be
- * guessed or enumerated; the store is bounded to `maxNotes`, evicting the oldest note first.
+ * guessed or enumerated; the store is bounded to `maxNotes` in all and `maxNotesPerOwner` each,
+ * evicting the oldest note first.
  */
 export function createNoteStore(options: NoteStoreOptions = {}): NoteStore {
   const maxNotes = positiveInteger('maxNotes', options.maxNotes, 10_000)
+  const maxNotesPerOwner = positiveInteger('maxNotesPerOwner', options.maxNotesPerOwner, 1000)
   const listLimit = positiveInteger('listLimit', options.listLimit, 100)
   const searchLimit = positiveInteger('searchLimit', options.searchLimit, 20)
   const clock = options.clock ?? systemClock
   const random = options.random ?? cryptoRandom
   const byId = new Map<string, Note>()
+  // Ids oldest first: of every note, and of each owner's.
   const order: string[] = []
+  const byOwner = new Map<string, string[]>()
   // Titles folded once when a note is stored, so a search folds only its own text.
   const foldedTitles = new Map<string, string>()
 
@@ -84,43 +106,58 @@ export function createNoteStore(options: NoteStoreOptions = {}): NoteStore {
     return id
   }
 
+  function evict(id: string): boolean {
+    const note = byId.get(id)
+    if (note === undefined) return false
+    byId.delete(id)
+    foldedTitles.delete(id)
+    remove(order, id)
+    const owned = byOwner.get(note.ownerId) as string[]
+    remove(owned, id)
+    if (owned.length === 0) byOwner.delete(note.ownerId)
+    return true
+  }
+
+  function newest(ownerId: string, limit: number, keep: (id: string) => boolean): Note[] {
+    const ids = byOwner.get(ownerId) ?? []
+    const notes: Note[] = []
+    for (let i = ids.length - 1; i >= 0 && notes.length < limit; i--) {
+      const id = ids[i] as string
+      if (keep(id)) notes.push(byId.get(id) as Note)
+    }
+    return notes
+  }
+
   return {
-    create(input) {
+    create(input, ownerId) {
       const note: Note = Object.freeze({
         id: newId(),
+        ownerId,
         title: input.title,
         body: input.body,
         tags: Object.freeze([...(input.tags ?? [])]),
         createdAt: new Date(clock.now()).toISOString(),
       })
-      if (order.length >= maxNotes) {
-        const evicted = order.shift() as string
-        byId.delete(evicted)
-        foldedTitles.delete(evicted)
-      }
+      const owned = byOwner.get(ownerId)
+      if (owned !== undefined && owned.length >= maxNotesPerOwner) evict(owned[0] as string)
+      if (order.length >= maxNotes) evict(order[0] as string)
       byId.set(note.id, note)
       foldedTitles.set(note.id, note.title.toLowerCase())
       order.push(note.id)
+      if (owned === undefined || !byOwner.has(ownerId)) byOwner.set(ownerId, [note.id])
+      else owned.push(note.id)
       return note
     },
     get(id) {
       return byId.get(id)
     },
-    list() {
-      const notes: Note[] = []
-      for (let i = order.length - 1; i >= 0 && notes.length < listLimit; i--) {
-        notes.push(byId.get(order[i] as string) as Note)
-      }
-      return notes
+    delete: evict,
+    list(ownerId) {
+      return newest(ownerId, listLimit, () => true)
     },
-    search(text) {
+    search(ownerId, text) {
       const folded = text.toLowerCase()
-      const notes: Note[] = []
-      for (let i = order.length - 1; i >= 0 && notes.length < searchLimit; i--) {
-        const id = order[i] as string
-        if ((foldedTitles.get(id) as string).includes(folded)) notes.push(byId.get(id) as Note)
-      }
-      return notes
+      return newest(ownerId, searchLimit, (id) => (foldedTitles.get(id) as string).includes(folded))
     },
     get size() {
       return byId.size

@@ -3,14 +3,14 @@ import { handlers, json, notFound, peer, routes, security } from '../../../notes
 
 export const dynamic = 'force-dynamic'
 
-export const GET = withSecurity(security, () => json(handlers.listNotes()), { peer })
+export const GET = withSecurity(security, (_request, { security }) => json(handlers.listNotes(security)), {
+  guards: routes.listNotes,
+  peer,
+})
 export const POST = withSecurity(
   security,
   (_request, { security }) => json(handlers.createNote(security), 201),
-  {
-    guards: routes.createNote,
-    peer,
-  },
+  { guards: routes.createNote, peer },
 )
 export const OPTIONS = preflight(security, { peer })
 export { notFound as DELETE, notFound as PATCH, notFound as PUT }

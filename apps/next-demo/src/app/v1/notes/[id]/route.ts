@@ -1,5 +1,5 @@
 import { preflight, withSecurity } from '@sec/next'
-import { handlers, json, notFound, peer, routes, security } from '../../../../notes-demo'
+import { empty, handlers, json, notFound, peer, routes, security } from '../../../../notes-demo'
 
 export const dynamic = 'force-dynamic'
 
@@ -7,5 +7,13 @@ export const GET = withSecurity(security, (_request, { security }) => json(handl
   guards: routes.getNote,
   peer,
 })
+export const DELETE = withSecurity(
+  security,
+  (_request, { security }) => {
+    handlers.deleteNote(security)
+    return empty()
+  },
+  { guards: routes.deleteNote, peer },
+)
 export const OPTIONS = preflight(security, { peer })
-export { notFound as DELETE, notFound as PATCH, notFound as POST, notFound as PUT }
+export { notFound as PATCH, notFound as POST, notFound as PUT }

@@ -1,0 +1,1 @@
+export { createNotesPolicy, type NoteAction, type NotesPolicy } from './notes-policy.js'

@@ -15,6 +15,8 @@ export default defineConfig({
     authz: 'src/authz/index.ts',
     apikeys: 'src/apikeys/index.ts',
     tokens: 'src/tokens/index.ts',
+    signing: 'src/signing/index.ts',
+    webhooks: 'src/webhooks/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

@@ -14,6 +14,8 @@ const entries = [
   'authz',
   'apikeys',
   'tokens',
+  'signing',
+  'webhooks',
 ] as const
 
 it.each(entries)('keeps the public exports of %s', async (entry) => {

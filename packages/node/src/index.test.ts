@@ -8,6 +8,7 @@ it('exports exactly the public API', async () => {
       "applyOutcomeHeaders",
       "clientClosedStatus",
       "fromNodeRequest",
+      "nodeSigningCrypto",
       "readNodeBody",
       "reportFinish",
       "sendResponse",

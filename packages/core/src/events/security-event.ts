@@ -74,15 +74,19 @@ export interface RateLimitStoreEvent {
 export interface AuthRejectedEvent extends EventBase {
   readonly type: 'auth.rejected'
   /** What was presented. */
-  readonly scheme: 'bearer' | 'api-key'
+  readonly scheme: 'bearer' | 'api-key' | 'sigv4' | 'message-signature' | 'webhook' | 'stripe-webhook'
   /**
    * Why, for server-side logs (the caller only sees `invalid_token`): a bearer token's
    * `InvalidTokenReason` (`expired`, `signature`, `revoked`, …) or an API key's `ApiKeyRefusal`
    * (`unknown`, `mismatch`, `revoked`, …), `kind` for a key of a kind the guard does not accept, or
-   * `in-url` for a key sent in the query string.
+   * `in-url` for a key sent in the query string; for signed requests and webhooks the refusal's
+   * `reason` (`bad-signature`, `expired`, `replayed`, …).
    */
   readonly reason: string
-  /** An API key's id (the non-secret part) when the key was well formed; never the key itself. */
+  /**
+   * An API key's id (the non-secret part) when the key was well formed, or a signed request's
+   * access key id / key id; never a key or a secret.
+   */
   readonly keyId: string | undefined
 }
 

@@ -15,3 +15,10 @@ it('recognizes an instance made by another copy of the class (the CommonJS build
   expect(new Error('x') instanceof SecProblemError).toBe(false)
   expect((null as unknown as object) instanceof SecProblemError).toBe(false)
 })
+
+it('says its status, and exposes itself below 500 as http-errors does', () => {
+  const forbidden = new SecProblemError(catalogProblem('forbidden'))
+  expect([forbidden.status, forbidden.expose]).toEqual([403, true])
+  const internal = new SecProblemError(catalogProblem('internal-error'))
+  expect([internal.status, internal.expose]).toEqual([500, false])
+})

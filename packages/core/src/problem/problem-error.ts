@@ -22,6 +22,13 @@ export class SecProblemError extends SecError {
   readonly problem: Problem
   /** Extra response headers to send with it. */
   readonly headers: Readonly<Record<string, string>> | undefined
+  /** The problem's status, under the name http-errors uses, for frameworks that read it. */
+  readonly status: number
+  /**
+   * Whether the error is meant for the client, as http-errors defines it: `true` below 500. Koa
+   * does not log an exposed error as a server failure, so a 403 thrown by a handler stays quiet.
+   */
+  readonly expose: boolean
 
   constructor(problem: Problem, headers?: Readonly<Record<string, string>>) {
     super(
@@ -33,5 +40,7 @@ export class SecProblemError extends SecError {
     )
     this.problem = problem
     this.headers = headers
+    this.status = problem.status
+    this.expose = problem.status < 500
   }
 }

@@ -1,9 +1,4 @@
 export type { WebhookHeaderSource } from './header-lines.js'
-export {
-  type MemoryWebhookReplayStoreOptions,
-  memoryWebhookReplayStore,
-  type WebhookReplayStore,
-} from './replay-store.js'
 export { parseStripeSignature, type StripeSignature } from './stripe-signature-header.js'
 export {
   type StripeWebhookFacts,

@@ -3,7 +3,7 @@ import { body } from '../body/index.js'
 import { SecConfigError } from '../errors/index.js'
 import { createSecurity } from '../pipeline/index.js'
 import { fromWebRequest } from '../request/index.js'
-import { memoryWebhookReplayStore } from './replay-store.js'
+import { memoryNonceStore } from '../signing/nonce/index.js'
 import { stripeWebhook } from './stripe-webhook-guard.js'
 import { signStripePayload } from './stripe-webhook-verifier.js'
 
@@ -89,7 +89,7 @@ describe('stripeWebhook', () => {
 
   it('refuses a replayed request and a body over the limit', async () => {
     const header = await signStripePayload(payload, secret, { timestamp: t })
-    const guard = stripeWebhook({ secrets: [secret], replay: memoryWebhookReplayStore(), tolerance: '10m' })
+    const guard = stripeWebhook({ secrets: [secret], replay: memoryNonceStore(), tolerance: '10m' })
     expect((await protect(guard, { 'stripe-signature': header })).verdict).toBe('allow')
     expect((await protect(guard, { 'stripe-signature': header })).response?.body).toBe(
       problemBody('replayed', 'This webhook delivery was already received.'),

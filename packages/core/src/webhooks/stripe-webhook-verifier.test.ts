@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SecConfigError } from '../errors/index.js'
-import { memoryWebhookReplayStore } from './replay-store.js'
+import { memoryNonceStore } from '../signing/nonce/index.js'
 import {
   createStripeWebhookVerifier,
   signStripePayload,
@@ -140,7 +140,7 @@ describe('verifyStripeSignature', () => {
   })
 
   it('refuses the same delivery twice with a replay store, but not a retry with a new t', async () => {
-    const replay = memoryWebhookReplayStore({ clock: at(t) })
+    const replay = memoryNonceStore({ clock: at(t) })
     const verifier = createStripeWebhookVerifier({ secrets: [secret], replay, clock: at(t) })
     expect((await verifier.verify(payload, header)).timestamp).toBe(t)
     expect((await refusal(verifier.verify(payload, header))).reason).toBe('replayed')

@@ -2,9 +2,10 @@ import * as v from 'valibot'
 import { configError, parseOptions } from '../config/index.js'
 import type { Duration } from '../duration/index.js'
 import { type Clock, systemClock } from '../pipeline/index.js'
+import type { NonceStore } from '../signing/nonce/index.js'
 import { replayTtl, toleranceMs, windowPosition } from './delivery-window.js'
 import { hexEncode, hmacSha256, signedContent, utf8 } from './hmac-sha256.js'
-import type { WebhookReplayStore } from './replay-store.js'
+import { recordDelivery } from './record-delivery.js'
 import { matchingSecret, secretKeys } from './signature-match.js'
 import { parseStripeSignature, type StripeSignature } from './stripe-signature-header.js'
 import { clockEntry, sharedVerifierEntries } from './verifier-options.js'
@@ -51,7 +52,7 @@ export interface StripeVerificationOptions {
    * so the same request again is refused as `replayed`. Stripe's retries are new requests with a
    * new `t`, so they pass: dedupe them by the event's `id` in your own storage. Default: none.
    */
-  readonly replay?: WebhookReplayStore
+  readonly replay?: NonceStore
 }
 
 /** Options of {@link createStripeWebhookVerifier}. */
@@ -65,7 +66,7 @@ export interface VerifyStripeSignatureOptions {
   /** See {@link StripeVerificationOptions.tolerance}. Default: `'5m'`. */
   readonly tolerance?: Duration
   /** See {@link StripeVerificationOptions.replay}. Default: none. */
-  readonly replay?: WebhookReplayStore
+  readonly replay?: NonceStore
   /** The clock for the tolerance check. Default: `Date.now`. */
   readonly clock?: Clock
 }
@@ -108,7 +109,7 @@ export interface StripeCheck {
 interface ParsedStripeOptions {
   readonly secrets?: readonly unknown[] | undefined
   readonly tolerance?: number | string | undefined
-  readonly replay?: WebhookReplayStore | undefined
+  readonly replay?: NonceStore | undefined
 }
 
 /** Builds the checks of a Stripe verifier; `where` names the factory in error paths. */
@@ -151,7 +152,11 @@ export function createStripeCheck(where: string, parsed: ParsedStripeOptions): S
       if (match === undefined) return noMatch
       if (
         replay !== undefined &&
-        !(await replay.record(`t=${timestamp},v1=${match.signature}`, replayTtl(timestamp, now, tolerance)))
+        !(await recordDelivery(
+          replay,
+          `t=${timestamp},v1=${match.signature}`,
+          replayTtl(timestamp, now, tolerance),
+        ))
       )
         return replayed
       return { ok: true, value: { timestamp, secretIndex: match.secretIndex } }

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import type { Clock } from '../pipeline/index.js'
-import type { WebhookReplayStore } from './replay-store.js'
+import type { NonceStore } from '../signing/nonce/index.js'
 
 /** Option entries every webhook verifier and guard shares, for their `v.strictObject` schemas. */
 export const sharedVerifierEntries = {
@@ -9,9 +9,9 @@ export const sharedVerifierEntries = {
     v.union([v.number(), v.string()], "Expected a duration such as '5m' or a number of milliseconds"),
   ),
   replay: v.optional(
-    v.custom<WebhookReplayStore>(
-      (x) => typeof (x as WebhookReplayStore | null)?.record === 'function',
-      'Expected a replay store: { record(key, ttlMs): boolean | Promise<boolean> }, e.g. memoryWebhookReplayStore()',
+    v.custom<NonceStore>(
+      (x) => typeof (x as NonceStore | null)?.record === 'function',
+      'Expected a replay store: { record(key, ttlMs): boolean | Promise<boolean> }, e.g. memoryNonceStore()',
     ),
   ),
 }

@@ -5,7 +5,7 @@ import { body } from '../body/index.js'
 import { SecConfigError } from '../errors/index.js'
 import { createSecurity, type Guard } from '../pipeline/index.js'
 import { fromWebRequest, onceBody, type SecurityRequest } from '../request/index.js'
-import { memoryWebhookReplayStore } from './replay-store.js'
+import { memoryNonceStore } from '../signing/nonce/index.js'
 import { webhook } from './webhook-guard.js'
 import { createWebhookSigner } from './webhook-signer.js'
 
@@ -209,11 +209,33 @@ describe('webhook', () => {
   })
 
   it('refuses a replay of the same id within the tolerance', async () => {
-    const replayGuard = webhook({ secrets: [vector.secret], replay: memoryWebhookReplayStore() })
+    const replayGuard = webhook({ secrets: [vector.secret], replay: memoryNonceStore() })
     expect((await protect([replayGuard], signed)).verdict).toBe('allow')
     const again = await protect([replayGuard], signed)
     expect(again.response?.status).toBe(401)
     expect(again.response?.body).toBe(problemBody('replayed', 'This webhook delivery was already received.'))
+  })
+
+  it('answers 503 with Retry-After when the replay store cannot answer', async () => {
+    const failing = {
+      record: () => {
+        throw new Error('redis down at 10.0.0.5')
+      },
+    }
+    const outcome = await protect([webhook({ secrets: [vector.secret], replay: failing })], signed)
+    expect(outcome.response?.status).toBe(503)
+    expect(Object.fromEntries(outcome.response?.headers ?? [])).toEqual({
+      ...problemHeaders,
+      'retry-after': '5',
+    })
+    expect(outcome.response?.body).toBe(
+      JSON.stringify({
+        detail: 'Webhook deliveries cannot be checked for replays right now. Retry later.',
+        type: 'urn:sec:problem:auth-unavailable',
+        title: 'Authentication Unavailable',
+        status: 503,
+      }),
+    )
   })
 
   it('answers malformed headers with a 401 problem, never a 500', async () => {

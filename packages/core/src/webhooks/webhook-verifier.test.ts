@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import vector from '../../../../../shared/conformance/vectors/standard-webhooks.json'
 import { SecConfigError } from '../errors/index.js'
 import { SecProblemError } from '../problem/index.js'
-import { memoryWebhookReplayStore } from './replay-store.js'
+import { memoryNonceStore } from '../signing/nonce/index.js'
 import { WebhookInputError } from './webhook-input-error.js'
 import { WebhookVerificationError } from './webhook-refusal.js'
 import { generateWebhookSecret } from './webhook-secret.js'
@@ -253,7 +253,7 @@ describe('createWebhookVerifier', () => {
   })
 
   it('refuses the same id twice with a replay store, and only once the signature checked out', async () => {
-    const replay = memoryWebhookReplayStore({ clock: at(vector.timestamp) })
+    const replay = memoryNonceStore({ clock: at(vector.timestamp) })
     const guarded = createWebhookVerifier({ secrets: [vector.secret], clock: at(vector.timestamp), replay })
     const forged = { ...vectorHeaders, 'webhook-signature': `v1,${'A'.repeat(43)}=` }
     expect((await refusal(guarded.verify({ headers: forged, payload: vector.body }))).reason).toBe(

@@ -2,10 +2,11 @@ import * as v from 'valibot'
 import { parseOptions } from '../config/index.js'
 import type { Duration } from '../duration/index.js'
 import { type Clock, systemClock } from '../pipeline/index.js'
+import type { NonceStore } from '../signing/nonce/index.js'
 import { parseUnixSeconds, replayTtl, toleranceMs, windowPosition } from './delivery-window.js'
 import { headerLines, type WebhookHeaderSource } from './header-lines.js'
 import { base64Encode, signedContent } from './hmac-sha256.js'
-import type { WebhookReplayStore } from './replay-store.js'
+import { recordDelivery } from './record-delivery.js'
 import { matchingSecret, secretKeys } from './signature-match.js'
 import {
   isWebhookId,
@@ -41,7 +42,7 @@ export interface WebhookVerificationOptions {
    * id is remembered, a retry after a failed handler is refused too. Default: none (every
    * correctly signed delivery inside the window is accepted; dedupe by id in your own storage).
    */
-  readonly replay?: WebhookReplayStore
+  readonly replay?: NonceStore
 }
 
 /** Options of {@link createWebhookVerifier} and {@link verifyWebhook}. */
@@ -114,7 +115,7 @@ export interface WebhookCheck {
 export interface ParsedVerificationOptions {
   readonly secrets?: readonly unknown[] | undefined
   readonly tolerance?: number | string | undefined
-  readonly replay?: WebhookReplayStore | undefined
+  readonly replay?: NonceStore | undefined
 }
 
 /** Builds the checks of a Standard Webhooks verifier; `where` names the factory in error paths. */
@@ -182,7 +183,7 @@ export function createWebhookCheck(where: string, parsed: ParsedVerificationOpti
       if (match === undefined) return noMatch
       if (
         replay !== undefined &&
-        !(await replay.record(delivery.id, replayTtl(delivery.timestamp, now, tolerance)))
+        !(await recordDelivery(replay, delivery.id, replayTtl(delivery.timestamp, now, tolerance)))
       )
         return replayed
       return {

@@ -8,6 +8,7 @@ const suites = {
   'ratelimit-memory': './ratelimit/memory-per-key.mjs',
   auth: './auth/verify.mjs',
   'http-auth': './http/run.mjs',
+  signing: './signing/sigv4.mjs',
 }
 if (!(suite in suites)) {
   console.error(`Unknown suite "${suite}". Known: ${Object.keys(suites).join(', ')}`)

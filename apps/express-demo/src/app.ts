@@ -65,6 +65,15 @@ export function createApp(demo: NotesDemo = createNotesDemo()): Express {
     res.status(204).end()
   })
 
+  app.post('/v1/signed/notes', secure.route(...routes.signedNote), (req, res) => {
+    res.status(201).json(handlers.createNote(req.security))
+  })
+  app.post('/v1/webhooks/notes', secure.route(...routes.webhookNote), async (req, res) => {
+    const note = await handlers.receiveNoteEvent(req.security)
+    if (note === undefined) res.status(204).end()
+    else res.status(201).json(note)
+  })
+
   app.use(secure.notFound())
   app.use(secure.errorHandler())
   return app

@@ -67,5 +67,13 @@ export async function createApp(options: AppOptions = {}): Promise<FastifyInstan
     await handlers.deleteApiKey(request.security)
     return reply.code(204).send()
   })
+
+  app.post('/v1/signed/notes', { config: { security: routes.signedNote } }, async (request, reply) =>
+    reply.code(201).send(handlers.createNote(request.security)),
+  )
+  app.post('/v1/webhooks/notes', { config: { security: routes.webhookNote } }, async (request, reply) => {
+    const note = await handlers.receiveNoteEvent(request.security)
+    return note === undefined ? reply.code(204).send() : reply.code(201).send(note)
+  })
   return app
 }

@@ -67,6 +67,19 @@ export function createApp(demo: NotesDemo = createNotesDemo()): Koa {
     ctx.status = 204
   })
 
+  router.post('/v1/signed/notes', secure.route(...routes.signedNote), (ctx) => {
+    ctx.status = 201
+    ctx.body = handlers.createNote(ctx.state.security)
+  })
+  router.post('/v1/webhooks/notes', secure.route(...routes.webhookNote), async (ctx) => {
+    const note = await handlers.receiveNoteEvent(ctx.state.security)
+    if (note === undefined) ctx.status = 204
+    else {
+      ctx.status = 201
+      ctx.body = note
+    }
+  })
+
   app.use(secure(security))
   app.use(router.routes())
   return app

@@ -5,6 +5,7 @@ it('exports exactly the public API', async () => {
     [
       "RedisStoreError",
       "redisApiKeyStore",
+      "redisNonceStore",
       "redisRefreshTokenStore",
       "redisRevocationStore",
       "redisStore",

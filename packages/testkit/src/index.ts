@@ -21,6 +21,14 @@ export {
 } from './app/conformance-credentials.js'
 export { type Note, NoteParamsSchema, NoteSchema } from './app/note-schema.js'
 export {
+  createSigningApp,
+  type SigningApp,
+  type SigningHandlers,
+  type SigningRoutes,
+  signingCredentials,
+  signingPaths,
+} from './app/signing-app.js'
+export {
   type ConformanceRequest,
   type ConformanceResponse,
   type HeaderLines,
@@ -28,6 +36,7 @@ export {
 } from './client/send-request.js'
 export * from './redis/index.js'
 export { type ListeningServer, listenOnFreePort } from './server/listen-on-free-port.js'
+export * from './signing/index.js'
 export type { CaseGroup, ConformanceCase } from './suite/conformance-case.js'
 export { type HeaderMap, securityHeaders } from './suite/expected.js'
 export {

@@ -1,4 +1,12 @@
-import { type Clock, type RandomSource, type RateLimitStore, systemClock } from '@sec/core'
+import {
+  type Clock,
+  memoryNonceStore,
+  type NonceStore,
+  type RandomSource,
+  type RateLimitStore,
+  type SigningCrypto,
+  systemClock,
+} from '@sec/core'
 import { createNotesPolicy, type NotesPolicy } from '../authz/index.js'
 import {
   type ApiKeyHandlers,
@@ -6,11 +14,14 @@ import {
   createApiKeyHandlers,
   createAuthHandlers,
   createNotesHandlers,
+  createWebhookHandlers,
   type NotesHandlers,
+  type WebhookHandlers,
 } from '../handlers/index.js'
 import { createDemoIdentity, type DemoEventSink, type DemoIdentity } from '../identity/index.js'
 import { createDemoSecurity, type DemoSecurity } from '../security/index.js'
 import { createNotesService, type NotesService } from '../service/index.js'
+import { deliveryIdLifetime, webhookNoteOwner } from '../signing/index.js'
 import { createNoteStore, type NoteStore } from '../store/index.js'
 
 /** Options of {@link createNotesDemo}. Meant for tests; the demos use the defaults. */
@@ -41,10 +52,23 @@ export interface NotesDemoOptions {
   readonly passwordCost?: number
   /** How a slowed-down login waits `ms`. Default: a timer. */
   readonly wait?: (ms: number) => Promise<void>
+  /**
+   * Where signed requests' nonces and received webhook attempts are remembered while they could be
+   * replayed (see `redisNonceStore` in `@sec/redis`, shared by several processes). Default: a
+   * `memoryNonceStore()` of this demo.
+   */
+  readonly replayStore?: NonceStore
+  /**
+   * Where processed `webhook-id`s are remembered (3 days), so a sender's retry creates nothing.
+   * Default: a `memoryNonceStore()` of this demo.
+   */
+  readonly deliveryStore?: NonceStore
+  /** The SHA-256 and HMAC of signed requests (`nodeSigningCrypto` on Node). Default: Web Crypto. */
+  readonly signingCrypto?: SigningCrypto
 }
 
-/** Every handler of the demo: the Notes API, signing in and out, API keys. */
-export type DemoHandlers = NotesHandlers & AuthHandlers & ApiKeyHandlers
+/** Every handler of the demo: the Notes API, signing in and out, API keys, webhooks. */
+export type DemoHandlers = NotesHandlers & AuthHandlers & ApiKeyHandlers & WebhookHandlers
 
 /** Everything a demo server wires together. */
 export interface NotesDemo extends DemoSecurity {
@@ -89,11 +113,21 @@ export function createNotesDemo(options: NotesDemoOptions = {}): NotesDemo {
     events,
     ...(options.rateLimitStore !== undefined && { rateLimitStore: options.rateLimitStore }),
     ...(options.wait !== undefined && { wait: options.wait }),
+    ...(options.replayStore !== undefined && { replayStore: options.replayStore }),
+    ...(options.signingCrypto !== undefined && { signingCrypto: options.signingCrypto }),
   })
+  const deliveries =
+    options.deliveryStore ?? memoryNonceStore(options.clock === undefined ? {} : { clock: options.clock })
   const handlers: DemoHandlers = {
     ...createNotesHandlers(notes),
     ...createAuthHandlers({ identity, events, clock: options.clock ?? systemClock }),
     ...createApiKeyHandlers(identity),
+    ...createWebhookHandlers({
+      notes,
+      deliveries,
+      owner: webhookNoteOwner,
+      idLifetime: deliveryIdLifetime,
+    }),
   }
   return { ...security, store, handlers, identity, policy, notes }
 }

@@ -13,3 +13,8 @@ export {
   type JwksBody,
 } from './auth-handlers.js'
 export { createNotesHandlers, type HealthBody, type NoteList, type NotesHandlers } from './notes-handlers.js'
+export {
+  createWebhookHandlers,
+  type WebhookHandlers,
+  type WebhookHandlersOptions,
+} from './webhook-handlers.js'

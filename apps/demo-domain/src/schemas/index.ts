@@ -18,6 +18,7 @@ export {
   RefreshInputSchema,
   usernamePattern,
 } from './auth-schemas.js'
+export { type NoteEvent, NoteEventSchema, noteCreatedEventType } from './note-event-schemas.js'
 export {
   maxBodyLength,
   maxTagLength,

@@ -7,12 +7,17 @@ import {
   type Guard,
   headers,
   https,
+  memoryNonceStore,
+  type NonceStore,
   noCredentialsInUrl,
   type RandomSource,
   type RateLimitStore,
   requireScopes,
   type Security,
+  type SigningCrypto,
+  sigv4,
   validate,
+  webhook,
 } from '@sec/core'
 import type { NotesPolicy } from '../authz/index.js'
 import {
@@ -29,12 +34,21 @@ import {
   ApiKeyInputSchema,
   ApiKeyParamsSchema,
   LoginInputSchema,
+  NoteEventSchema,
   NoteInputSchema,
   type NoteParams,
   NoteParamsSchema,
   RefreshInputSchema,
   SearchQuerySchema,
 } from '../schemas/index.js'
+import {
+  demoClientCredentials,
+  demoSigV4Naming,
+  demoSigV4Scope,
+  demoWebhookSecret,
+  oncePerDelivery,
+  signatureTolerance,
+} from '../signing/index.js'
 import type { NoteStore } from '../store/index.js'
 import { createDemoRateLimits, loginIpRateLimit } from './demo-rate-limits.js'
 import { publicCache } from './public-cache.js'
@@ -90,6 +104,18 @@ export interface DemoSecurityOptions {
   readonly rateLimitStore?: RateLimitStore
   /** How a slowed-down login waits. Default: a timer. */
   readonly wait?: (ms: number) => Promise<void>
+  /**
+   * Where the nonces of signed requests (`X-Sec-Nonce`) and the webhook attempts already received
+   * are remembered until they leave the time window, such as `redisNonceStore(redis)` from
+   * `@sec/redis` so that several processes refuse each other's replays. Default: a
+   * `memoryNonceStore()` of this call.
+   */
+  readonly replayStore?: NonceStore
+  /**
+   * The SHA-256 and HMAC of signed requests: `nodeSigningCrypto` from `@sec/node` on Node.
+   * Default: Web Crypto.
+   */
+  readonly signingCrypto?: SigningCrypto
 }
 
 /** The guards each route adds to the app-wide ones. */
@@ -138,6 +164,18 @@ export interface DemoRoutes {
   readonly rotateApiKey: readonly Guard[]
   /** `DELETE /v1/api-keys/:id`: a signed-in user, the id validated against `ApiKeyParamsSchema`. */
   readonly deleteApiKey: readonly Guard[]
+  /**
+   * `POST /v1/signed/notes`: a request signed by a demo machine client (`SEC1-HMAC-SHA256`, scope
+   * `local/notes`): signature, time window, nonce and body hash, then `notes:write` and the
+   * policy's `notes:create` for the client's owner, then a JSON body of at most 64 KiB validated
+   * against `NoteInputSchema`.
+   */
+  readonly signedNote: readonly Guard[]
+  /**
+   * `POST /v1/webhooks/notes`: a Standard Webhooks delivery signed with the demo webhook secret,
+   * each attempt accepted once, with a JSON body of at most 64 KiB matching `NoteEventSchema`.
+   */
+  readonly webhookNote: readonly Guard[]
 }
 
 /** The demo's security pipeline and its route guards. */
@@ -180,7 +218,9 @@ function jsonBody(limit: number): Guard {
  * - `noCredentialsInUrl()`: refuses a query that carries a credential (`?access_token=…`).
  */
 export function createDemoSecurity(options: DemoSecurityOptions): DemoSecurity {
-  const { identity, store, policy, rateLimitStore, events, wait, ...pipeline } = options
+  const { identity, store, policy, rateLimitStore, events, wait, replayStore, signingCrypto, ...pipeline } =
+    options
+  const replays = replayStore ?? memoryNonceStore(options.clock === undefined ? {} : { clock: options.clock })
   const sinks = sinksOf(events)
   const limits = createDemoRateLimits({
     ...(rateLimitStore !== undefined && { store: rateLimitStore }),
@@ -265,6 +305,34 @@ export function createDemoSecurity(options: DemoSecurityOptions): DemoSecurity {
       listApiKeys: [signedIn()],
       rotateApiKey: [signedIn(), validKeyId],
       deleteApiKey: [signedIn(), validKeyId],
+      signedNote: [
+        sigv4({
+          credentials: demoClientCredentials,
+          ...demoSigV4Scope,
+          naming: demoSigV4Naming,
+          clockSkew: signatureTolerance,
+          nonce: { store: replays },
+          // A machine client signs its own requests: no URL to hand to someone else.
+          presigned: false,
+          maxBodyBytes: noteBodyLimit,
+          ...(signingCrypto !== undefined && { crypto: signingCrypto }),
+        }),
+        requireScopes('notes:write'),
+        authorize(policy, 'notes:create'),
+        jsonBody(noteBodyLimit),
+        validate({ body: NoteInputSchema }),
+      ],
+      webhookNote: [
+        webhook({
+          secrets: [demoWebhookSecret],
+          tolerance: signatureTolerance,
+          limit: noteBodyLimit,
+          sender: 'notes-inbox',
+        }),
+        oncePerDelivery(replays, signatureTolerance),
+        jsonBody(noteBodyLimit),
+        validate({ body: NoteEventSchema }),
+      ],
     },
   }
 }

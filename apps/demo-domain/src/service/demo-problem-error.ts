@@ -8,9 +8,9 @@ import { type Problem, SecProblemError } from '@sec/core'
  */
 export class DemoProblemError extends SecProblemError {
   /** The problem's status. */
-  readonly status: number
+  override readonly status: number
   /** Meant for the client: Koa and http-errors conventions. */
-  readonly expose = true
+  override readonly expose = true
 
   constructor(problem: Problem, headers?: Readonly<Record<string, string>>) {
     super(problem, headers)

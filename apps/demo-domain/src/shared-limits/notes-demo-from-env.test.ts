@@ -1,9 +1,10 @@
-import { fromWebRequest } from '@sec/core'
+import { createSigner, createWebhookSigner, fromWebRequest } from '@sec/core'
 import { describeWithRedis, type RedisTestServer, startRedisServer } from '@sec/testkit'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { NotesDemo } from '../demo/index.js'
 import { loginBody, send, tokenFor } from '../demo/notes-demo.fixture.js'
+import { demoMachineClients, demoSigV4Naming, demoSigV4Scope, demoWebhookSecret } from '../signing/index.js'
 import { createNotesDemoFromEnv } from './notes-demo-from-env.js'
 
 async function search(demo: NotesDemo, ip = '198.51.100.1') {
@@ -138,4 +139,75 @@ describeWithRedis('createNotesDemoFromEnv on a real Redis', () => {
       second.close()
     }
   }, 20_000)
+
+  it('refuses on one demo a signed request or webhook attempt another accepted, and a retry creates nothing', async () => {
+    const first = createNotesDemoFromEnv({ REDIS_URL: redis.url }, () => undefined)
+    const second = createNotesDemoFromEnv({ REDIS_URL: redis.url }, () => undefined)
+    try {
+      const importer = demoMachineClients[0] as (typeof demoMachineClients)[number]
+      const body = '{"title":"Shared","body":""}'
+      const headers = {
+        host: 'localhost:3001',
+        'content-type': 'application/json',
+        ...(await createSigner({
+          accessKeyId: importer.accessKeyId,
+          secretAccessKey: importer.secretAccessKey,
+          ...demoSigV4Scope,
+          naming: demoSigV4Naming,
+        }).sign({
+          method: 'POST',
+          url: 'https://localhost:3001/v1/signed/notes',
+          headers: { host: 'localhost:3001', 'content-type': 'application/json' },
+          body,
+        })),
+      }
+      const signed = { method: 'POST', headers, body }
+      expect(
+        (await send(first.demo, '/v1/signed/notes', { ...signed, guards: first.demo.routes.signedNote }))
+          .response,
+      ).toBeUndefined()
+      const replayed = await send(second.demo, '/v1/signed/notes', {
+        ...signed,
+        guards: second.demo.routes.signedNote,
+      })
+      expect([replayed.response?.status, JSON.parse(replayed.response?.body ?? '{}').reason]).toEqual([
+        401,
+        'replayed',
+      ])
+
+      const webhooks = createWebhookSigner({ secret: demoWebhookSecret })
+      const payload = '{"type":"note.created","data":{"title":"Shared","body":""}}'
+      const deliver = async (demo: NotesDemo, secondsAgo: number) => {
+        const delivery = await webhooks.sign({
+          id: 'msg_shared',
+          timestamp: Math.floor(Date.now() / 1000) - secondsAgo,
+          payload,
+        })
+        return send(demo, '/v1/webhooks/notes', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...delivery },
+          body: payload,
+          guards: demo.routes.webhookNote,
+        })
+      }
+      const accepted = await deliver(first.demo, 1)
+      expect(await first.demo.handlers.receiveNoteEvent(accepted)).toMatchObject({ ownerId: 'admin' })
+      const retried = await deliver(second.demo, 0)
+      expect(retried.response).toBeUndefined()
+      expect(await second.demo.handlers.receiveNoteEvent(retried)).toBeUndefined()
+
+      const inspect = new Redis(redis.url)
+      try {
+        expect((await inspect.keys('notes-demo:nonce:*')).length).toBe(3)
+        expect(await inspect.keys('notes-demo:delivery:*')).toEqual([
+          'notes-demo:delivery:webhook-id:msg_shared',
+        ])
+      } finally {
+        inspect.disconnect()
+      }
+    } finally {
+      first.close()
+      second.close()
+    }
+  })
 })

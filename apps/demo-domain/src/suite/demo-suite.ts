@@ -4,6 +4,7 @@ import { demoAccounts } from '../identity/index.js'
 import { apiKeyCases } from './api-key-cases.js'
 import { notesCases } from './notes-cases.js'
 import { signInCases } from './sign-in-cases.js'
+import { signingCases } from './signing-cases.js'
 import { comparableWith, type SuiteClient, type SuiteSessions, signIn } from './suite-client.js'
 
 /** A demo server started for the suite. */
@@ -70,5 +71,6 @@ export function runDemoSuite(name: string, start: StartDemoServer, options: Demo
     describe('the Notes API', () => notesCases(client, sessions))
     describe('signing in and out', () => signInCases(client))
     describe('API keys', () => apiKeyCases(client, sessions))
+    describe('signed requests and webhooks', () => signingCases(client, sessions))
   })
 }

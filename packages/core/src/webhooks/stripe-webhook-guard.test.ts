@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { body } from '../body/index.js'
 import { SecConfigError } from '../errors/index.js'
+import type { SecurityEvent } from '../events/index.js'
 import { createSecurity } from '../pipeline/index.js'
 import { fromWebRequest } from '../request/index.js'
 import { memoryNonceStore } from '../signing/nonce/index.js'
@@ -98,6 +99,49 @@ describe('stripeWebhook', () => {
       'stripe-signature': header,
     })
     expect(small.response?.status).toBe(413)
+  })
+
+  it('emits auth.rejected with the reason on each refusal, and nothing without a signature', async () => {
+    const events: SecurityEvent[] = []
+    const security = createSecurity({
+      guards: [stripeWebhook({ secrets: [secret], replay: memoryNonceStore() })],
+      clock: { now: () => now },
+      events: (event) => void events.push(event),
+    })
+    const send = async (headers: Record<string, string>, text = payload) =>
+      (
+        await security.protect(
+          fromWebRequest(
+            new Request('https://api.example.com/v1/stripe/events', { method: 'POST', headers, body: text }),
+          ),
+        )
+      ).response?.status
+    const header = await signStripePayload(payload, secret, { timestamp: t })
+    expect(await send({})).toBe(401)
+    expect(await send({ 'stripe-signature': '' })).toBe(401)
+    expect(await send({ 'stripe-signature': header })).toBe(undefined)
+    expect(await send({ 'stripe-signature': header })).toBe(401)
+    expect(await send({ 'stripe-signature': header }, '{}')).toBe(401)
+    expect(await send({ 'stripe-signature': 'v1=abc' })).toBe(401)
+    const stale = await signStripePayload(payload, secret, { timestamp: t - 600 })
+    expect(await send({ 'stripe-signature': stale })).toBe(401)
+    expect(events).toEqual([
+      {
+        type: 'auth.rejected',
+        scheme: 'stripe-webhook',
+        reason: 'replayed',
+        keyId: undefined,
+        time: now,
+        requestId: expect.any(String),
+        method: 'POST',
+        path: '/v1/stripe/events',
+        clientIp: undefined,
+      },
+      expect.objectContaining({ scheme: 'stripe-webhook', reason: 'bad-signature', keyId: undefined }),
+      expect.objectContaining({ scheme: 'stripe-webhook', reason: 'malformed', keyId: undefined }),
+      expect.objectContaining({ scheme: 'stripe-webhook', reason: 'expired', keyId: undefined }),
+    ])
+    expect(JSON.stringify(events)).not.toContain(header.slice(header.indexOf('v1=') + 3))
   })
 
   it('checks its options at construction', () => {

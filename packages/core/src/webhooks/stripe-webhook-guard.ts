@@ -34,6 +34,8 @@ const stripePrincipal: Principal = { id: 'stripe', kind: 'webhook' }
  * `missing-header`, `malformed` (no single `t`), `expired`, `future`, `bad-signature` (no `v1`
  * matching the hex HMAC-SHA256 of `t.body`, compared in constant time), `replayed` (with a replay
  * store). The header is checked before the body is read; the body is verified as raw bytes.
+ * Each refusal emits an `auth.rejected` event (`scheme: 'stripe-webhook'`, `keyId` undefined)
+ * with the reason; a request without a (non-empty) `Stripe-Signature` emits none.
  *
  * On success `facts.stripe` is `{ timestamp, secretIndex }` and the principal is
  * `{ id: 'stripe', kind: 'webhook' }`. Stripe retries an event with the same `id` in its JSON
@@ -51,10 +53,28 @@ export function stripeWebhook(options: StripeWebhookGuardOptions): Guard {
     name: 'stripe-webhook',
     async check(ctx): Promise<GuardResult> {
       const inspected = check.inspect(ctx.request.headers.getAll(stripeSignatureHeader), ctx.now())
-      if (!inspected.ok) return challenge(inspected.problem)
+      if (!inspected.ok) {
+        // `missing-header` means no (non-empty) Stripe-Signature: no attempt, nothing to report.
+        if (inspected.reason !== 'missing-header')
+          ctx.emit({
+            type: 'auth.rejected',
+            scheme: 'stripe-webhook',
+            reason: inspected.reason,
+            keyId: undefined,
+          })
+        return challenge(inspected.problem)
+      }
       const payload = await ctx.body(limit)
       const verified = await check.authenticate(inspected.value, payload, ctx.now())
-      if (!verified.ok) return challenge(verified.problem)
+      if (!verified.ok) {
+        ctx.emit({
+          type: 'auth.rejected',
+          scheme: 'stripe-webhook',
+          reason: verified.reason,
+          keyId: undefined,
+        })
+        return challenge(verified.problem)
+      }
       const facts: StripeWebhookFacts = verified.value
       ctx.facts.stripe = facts
       ctx.principal = stripePrincipal

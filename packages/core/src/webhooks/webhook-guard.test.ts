@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import vector from '../../../../../shared/conformance/vectors/standard-webhooks.json'
 import { body } from '../body/index.js'
 import { SecConfigError } from '../errors/index.js'
+import type { SecurityEvent } from '../events/index.js'
 import { createSecurity, type Guard } from '../pipeline/index.js'
 import { fromWebRequest, onceBody, type SecurityRequest } from '../request/index.js'
 import { memoryNonceStore } from '../signing/nonce/index.js'
@@ -214,6 +215,48 @@ describe('webhook', () => {
     const again = await protect([replayGuard], signed)
     expect(again.response?.status).toBe(401)
     expect(again.response?.body).toBe(problemBody('replayed', 'This webhook delivery was already received.'))
+  })
+
+  it('emits auth.rejected with the reason on each refusal, and nothing without a signature', async () => {
+    const events: SecurityEvent[] = []
+    const security = createSecurity({
+      guards: [webhook({ secrets: [vector.secret], replay: memoryNonceStore() })],
+      clock: { now: () => now },
+      events: (event) => void events.push(event),
+    })
+    const send = async (headers: Record<string, string>, payload: string = vector.body) =>
+      (await security.protect(fromWebRequest(new Request(url, { method: 'POST', headers, body: payload }))))
+        .response?.status
+    expect(await send({})).toBe(401)
+    expect(await send({ ...signed, 'webhook-signature': '' })).toBe(401)
+    expect(await send(signed)).toBe(undefined)
+    expect(await send(signed)).toBe(401)
+    expect(await send({ ...signed, 'webhook-id': 'msg_other' })).toBe(401)
+    expect(await send(signed, `${vector.body} `)).toBe(401)
+    expect(await send({ ...signed, 'webhook-timestamp': String(vector.timestamp - 400) })).toBe(401)
+    expect(await send({ ...signed, 'webhook-id': '' })).toBe(401)
+    expect(await send({ ...signed, 'webhook-signature': 'sha256=abc' })).toBe(401)
+    expect(events).toEqual([
+      {
+        type: 'auth.rejected',
+        scheme: 'webhook',
+        reason: 'replayed',
+        keyId: undefined,
+        time: now,
+        requestId: expect.any(String),
+        method: 'POST',
+        path: '/v1/webhooks/notes',
+        clientIp: undefined,
+      },
+      expect.objectContaining({ scheme: 'webhook', reason: 'bad-signature', keyId: undefined }),
+      expect.objectContaining({ scheme: 'webhook', reason: 'bad-signature', keyId: undefined }),
+      expect.objectContaining({ scheme: 'webhook', reason: 'expired', keyId: undefined }),
+      expect.objectContaining({ scheme: 'webhook', reason: 'missing-header', keyId: undefined }),
+      expect.objectContaining({ scheme: 'webhook', reason: 'malformed', keyId: undefined }),
+    ])
+    const logged = JSON.stringify(events)
+    expect(logged).not.toContain(vector.signature.slice(3))
+    expect(logged).not.toContain(vector.secret.slice(6))
   })
 
   it('answers 503 with Retry-After when the replay store cannot answer', async () => {

@@ -61,6 +61,8 @@ const optionsSchema = v.strictObject({
  * (`bad-signature`); signatures of other versions are skipped. With a replay store, an id seen
  * within the tolerance is `replayed`. Each refusal is a 401 `unauthorized` problem whose `reason`
  * extension names the check; no problem repeats a signature or a secret.
+ * Each refusal emits an `auth.rejected` event (`scheme: 'webhook'`, `keyId` undefined: Standard
+ * Webhooks name no key) with the reason; a request without a (non-empty) `webhook-signature` emits none.
  *
  * On success `facts.webhook` is `{ id, timestamp, secretIndex }` and the principal is
  * `{ id: sender, kind: 'webhook', webhookId }`. Use `facts.webhook.id` as the idempotency key:
@@ -80,16 +82,25 @@ export function webhook(options: WebhookGuardOptions): Guard {
     name: 'webhook',
     async check(ctx): Promise<GuardResult> {
       const headers = ctx.request.headers
+      const signatures = headers.getAll(webhookSignatureHeader)
       const inspected = check.inspect(
         headers.getAll(webhookIdHeader),
         headers.getAll(webhookTimestampHeader),
-        headers.getAll(webhookSignatureHeader),
+        signatures,
         ctx.now(),
       )
-      if (!inspected.ok) return challenge(inspected.problem)
+      if (!inspected.ok) {
+        // Without a signature there was no attempt to authenticate: nothing to report.
+        if (inspected.reason !== 'missing-header' || signatures.some((line) => line.trim() !== ''))
+          ctx.emit({ type: 'auth.rejected', scheme: 'webhook', reason: inspected.reason, keyId: undefined })
+        return challenge(inspected.problem)
+      }
       const payload = await ctx.body(limit)
       const verified = await check.authenticate(inspected.value, payload, ctx.now())
-      if (!verified.ok) return challenge(verified.problem)
+      if (!verified.ok) {
+        ctx.emit({ type: 'auth.rejected', scheme: 'webhook', reason: verified.reason, keyId: undefined })
+        return challenge(verified.problem)
+      }
       const { id, timestamp, secretIndex } = verified.value
       const facts: WebhookFacts = { id, timestamp, secretIndex }
       ctx.facts.webhook = facts

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto'
+import { createHmac, hash } from 'node:crypto'
 
 /**
  * The SHA-256 and HMAC-SHA-256 that SigV4 signing needs, on `node:crypto`: synchronous, without
@@ -13,8 +13,9 @@ export const nodeSigningCrypto: {
   hmacSha256(key: Uint8Array, data: Uint8Array | string): Uint8Array
   hmacSha256Hex(key: Uint8Array, data: Uint8Array | string): string
 } = {
+  // One-shot hashing (Node 20.12+) costs about half of a Hash object on bodies and canonical requests.
   sha256Hex(data) {
-    return createHash('sha256').update(data).digest('hex')
+    return hash('sha256', data, 'hex')
   },
   hmacSha256(key, data) {
     return createHmac('sha256', key).update(data).digest()

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SecConfigError } from '../../errors/index.js'
+import type { SecurityEvent } from '../../events/index.js'
 import { createSecurity, type Guard, type Outcome } from '../../pipeline/index.js'
 import { fromWebRequest, type SecurityRequest } from '../../request/index.js'
 import { memoryNonceStore } from '../nonce/index.js'
@@ -192,6 +193,52 @@ describe('messageSignature guard', () => {
     const replay = request.clone()
     expect((await protect(request, guard)).verdict).toBe('allow')
     expectRefusal(await protect(replay, guard), 'replayed')
+  })
+
+  it('emits auth.rejected with the reason and keyid on each refusal, and nothing without a signature', async () => {
+    const events: SecurityEvent[] = []
+    const security = createSecurity({
+      guards: [guardWith()],
+      clock,
+      events: (event) => void events.push(event),
+    })
+    const send = async (request: Request) =>
+      (await security.protect(fromWebRequest(request))).response?.status
+    expect(await send(await clientRequest({ sign: false }))).toBe(401)
+    const request = await clientRequest()
+    const replay = request.clone()
+    expect(await send(request)).toBe(undefined)
+    expect(await send(replay)).toBe(401)
+    expect(await send(await clientRequest({ sign: { keyId: 'nobody' } }))).toBe(401)
+    expect(await send(await clientRequest({ body: noteBody, digestOf: 'other' }))).toBe(401)
+    const tampered = await clientRequest()
+    tampered.headers.set('signature', 'sig1=:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:')
+    expect(await send(tampered)).toBe(401)
+    const malformed = await clientRequest()
+    malformed.headers.set('signature-input', 'sig1=("@method" "@method");created=1')
+    expect(await send(malformed)).toBe(401)
+    const onlyInput = await clientRequest()
+    onlyInput.headers.delete('signature')
+    expect(await send(onlyInput)).toBe(401)
+    expect(events).toEqual([
+      {
+        type: 'auth.rejected',
+        scheme: 'message-signature',
+        reason: 'replayed',
+        keyId: hmac.keyId,
+        time: now,
+        requestId: expect.any(String),
+        method: 'GET',
+        path: '/v1/notes',
+        clientIp: undefined,
+      },
+      expect.objectContaining({ reason: 'unknown-key', keyId: 'nobody' }),
+      expect.objectContaining({ reason: 'digest-mismatch', keyId: hmac.keyId, method: 'POST' }),
+      expect.objectContaining({ reason: 'bad-signature', keyId: hmac.keyId }),
+      expect.objectContaining({ reason: 'malformed', keyId: undefined }),
+      expect.objectContaining({ reason: 'missing-header', keyId: undefined }),
+    ])
+    expect(JSON.stringify(events)).not.toContain('AAAAAAAAAAAAAAAA')
   })
 
   it('requires a covered Content-Digest for requests with a body, unless told otherwise', async () => {

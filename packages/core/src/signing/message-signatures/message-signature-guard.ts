@@ -83,6 +83,10 @@ function mayHaveBody(method: string, headers: RequestHeaders): boolean {
  * `ctx.principal` becomes `{ id: keyId, kind: 'message-signature', keyId, algorithm }` and
  * `facts.messageSignature` holds the verified signature.
  *
+ * Each refusal emits an `auth.rejected` event (`scheme: 'message-signature'`) with the reason and
+ * the signature's `keyid` when it had one; a request with neither `Signature-Input` nor `Signature`
+ * emits none.
+ *
  * @example
  * const signed = messageSignature({
  *   keys: (keyId) => clientKeys.get(keyId),
@@ -148,6 +152,17 @@ export function messageSignature(options: MessageSignatureGuardOptions): Guard {
       } catch (error) {
         if (!(error instanceof MessageSignatureError)) throw error
         ctx.facts.messageSignature = { rejected: error.reason } satisfies MessageSignatureFacts
+        if (
+          error.reason !== 'missing-header' ||
+          request.headers.has('signature') ||
+          request.headers.has('signature-input')
+        )
+          ctx.emit({
+            type: 'auth.rejected',
+            scheme: 'message-signature',
+            reason: error.reason,
+            keyId: error.keyId,
+          })
         return challenge(problems.get(error.reason) as Problem)
       }
       const principal: Principal = {

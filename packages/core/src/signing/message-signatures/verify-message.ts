@@ -1,3 +1,4 @@
+import { authUnavailableRetryAfter } from '../../auth/auth-unavailable.js'
 import * as v from 'valibot'
 import { configError, parseOptions } from '../../config/index.js'
 import { type Duration, parseDuration } from '../../duration/index.js'
@@ -249,6 +250,7 @@ async function recordNonce(store: NonceStore, keyId: string, nonce: string, ttl:
       catalogProblem('auth-unavailable', {
         detail: 'Signed requests cannot be checked for replays right now. Retry later.',
       }),
+      { 'retry-after': String(authUnavailableRetryAfter) },
     )
   }
 }

@@ -35,4 +35,36 @@ describe('SigV4 request time', () => {
       }),
     )
   })
+
+  it('agrees with a regular-expression parser on any string near the format', () => {
+    const reference = (value: string): number | undefined => {
+      const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value)
+      if (m === null) return undefined
+      const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+      if (year < 1970 || hour > 23 || minute > 59 || second > 59) return undefined
+      const ms = Date.UTC(year, month - 1, day, hour, minute, second)
+      const date = new Date(ms)
+      return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? ms : undefined
+    }
+    const digit = fc.constantFrom(...'0123456789')
+    const near = fc
+      .array(fc.oneof(digit, fc.constantFrom('T', 'Z', ' ', 'a', '٣', '/')), { minLength: 14, maxLength: 17 })
+      .map((chars) => chars.join(''))
+    const shaped = fc
+      .tuple(fc.array(digit, { minLength: 8, maxLength: 8 }), fc.array(digit, { minLength: 6, maxLength: 6 }))
+      .map(([day, time]) => `${day.join('')}T${time.join('')}Z`)
+    fc.assert(
+      fc.property(fc.oneof(near, shaped, fc.string()), (value) => {
+        expect(parseAmzDate(value)).toBe(reference(value))
+      }),
+      { numRuns: 2000 },
+    )
+  })
 })

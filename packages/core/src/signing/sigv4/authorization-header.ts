@@ -1,3 +1,5 @@
+import { isHexDigest } from './hex-digest.js'
+
 /** The credential of a SigV4 request: `accessKeyId/date/region/service/terminator`. */
 export interface SigV4Credential {
   readonly accessKeyId: string
@@ -26,7 +28,6 @@ const accessKeyIdPattern = /^[\x21-\x2b\x2d\x2e\x30-\x7e]{1,128}$/
 const scopeDate = /^\d{8}$/
 const scopeElement = /^[A-Za-z0-9._~-]{1,64}$/
 const lowerToken = /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/
-const hexSignature = /^[0-9a-f]{64}$/
 
 /**
  * Parses `accessKeyId/date/region/service/terminator`; `undefined` unless it has exactly five
@@ -60,7 +61,7 @@ export function parseSignedHeaders(value: string): string[] | undefined {
 
 /** Whether a value is a SigV4 signature: 64 lower-case hex digits. */
 export function isHexSignature(value: string): boolean {
-  return hexSignature.test(value)
+  return isHexDigest(value)
 }
 
 /**

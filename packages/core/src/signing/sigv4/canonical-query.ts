@@ -35,6 +35,7 @@ function byNameThenValue(a: QueryParameter, b: QueryParameter): number {
  * signature of a presigned URL).
  */
 export function canonicalQuery(parameters: readonly QueryParameter[], skip?: string): string {
+  if (parameters.length === 0) return ''
   const kept = skip === undefined ? [...parameters] : parameters.filter((p) => p[0] !== skip)
   kept.sort(byNameThenValue)
   let out = ''

@@ -8,8 +8,17 @@ export interface CanonicalParts {
   readonly query: string
   /** The signed header names, lower-case, sorted, unique. */
   readonly signedHeaders: readonly string[]
-  /** The values of a signed header, one per field line, in the order sent. */
-  readonly headerValues: (name: string) => readonly string[]
+  /**
+   * `signedHeaders` joined with `;`, when the caller has it already (a verifier reads it from the
+   * `Authorization` header). Default: joined here.
+   */
+  readonly signedHeaderList?: string | undefined
+  /**
+   * The values of each signed header (`headerValues[i]` of `signedHeaders[i]`): its field lines in
+   * the order sent, or a single line already in canonical form (a verifier passes the date, nonce
+   * and content hash it has checked this way, sparing their trimming).
+   */
+  readonly headerValues: readonly (readonly string[] | string)[]
   /** Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`. */
   readonly payloadHash: string
 }
@@ -29,16 +38,22 @@ export function canonicalHeaderValue(value: string): string {
  * signed header list joined with `;`, and the payload hash.
  */
 export function canonicalRequest(parts: CanonicalParts): string {
-  let headers = ''
-  for (const name of parts.signedHeaders) {
-    const values = parts.headerValues(name)
-    let value = ''
-    for (let i = 0; i < values.length; i++)
-      value +=
-        i === 0 ? canonicalHeaderValue(values[i] as string) : `,${canonicalHeaderValue(values[i] as string)}`
-    headers += `${name}:${value}\n`
+  const { signedHeaders, headerValues } = parts
+  let out = `${parts.method}\n${parts.path}\n${parts.query}\n`
+  for (let index = 0; index < signedHeaders.length; index++) {
+    const name = signedHeaders[index] as string
+    const values = headerValues[index] ?? []
+    out += `${name}:`
+    if (typeof values === 'string') out += values
+    else
+      for (let i = 0; i < values.length; i++)
+        out +=
+          i === 0
+            ? canonicalHeaderValue(values[i] as string)
+            : `,${canonicalHeaderValue(values[i] as string)}`
+    out += '\n'
   }
-  return `${parts.method}\n${parts.path}\n${parts.query}\n${headers}\n${parts.signedHeaders.join(';')}\n${parts.payloadHash}`
+  return `${out}\n${parts.signedHeaderList ?? signedHeaders.join(';')}\n${parts.payloadHash}`
 }
 
 /** The credential scope: `date/region/service/terminator`. */

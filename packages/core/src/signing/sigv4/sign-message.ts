@@ -151,7 +151,7 @@ export async function signMessage(
     path: canonicalPath(path, settings.path),
     query: canonicalQuery(parseQuery(query)),
     signedHeaders,
-    headerValues: (name) => values.get(name) ?? [],
+    headerValues: signedHeaders.map((name) => values.get(name) ?? []),
     payloadHash,
   })
   const { stringToSign, signature } = await finish(settings, amzDate, scope, creq)
@@ -214,7 +214,7 @@ export async function presignMessage(
     path: canonicalPath(path, settings.path),
     query: canonicalQuery([...parseQuery(query), ...signedAdded]),
     signedHeaders,
-    headerValues: (name) => values.get(name) ?? [],
+    headerValues: signedHeaders.map((name) => values.get(name) ?? []),
     payloadHash,
   })
   const { stringToSign, signature } = await finish(settings, amzDate, scope, creq)

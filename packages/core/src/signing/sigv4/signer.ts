@@ -5,6 +5,7 @@ import { type Duration, parseDuration } from '../../duration/index.js'
 import { type Clock, cryptoRandom, type RandomSource, systemClock } from '../../pipeline/index.js'
 import type { SigV4Naming } from './naming.js'
 import { headerNameSchema } from './naming.js'
+import { nonceBytes } from './nonce-bytes.js'
 import { maxPresignSeconds, schemeEntries, schemeSettings } from './scheme-options.js'
 import {
   type HeaderLine,
@@ -232,7 +233,7 @@ export function createSigner(options: SignerOptions): Signer {
   if (region === undefined) configError('createSigner.region', "is required, e.g. 'us-east-1'.")
   if (service === undefined) configError('createSigner.service', "is required, e.g. 'execute-api'.")
   const scheme = schemeSettings({ ...parsed, region, service }, 4)
-  const random = parsed.random ?? cryptoRandom
+  const nextNonce = nonceBytes(parsed.random ?? cryptoRandom, parsed.random === undefined)
   const clock = parsed.clock ?? systemClock
   const nonce = parsed.nonce ?? true
   const nonceHeader =
@@ -246,7 +247,7 @@ export function createSigner(options: SignerOptions): Signer {
     sessionToken: parsed.sessionToken,
     signSessionToken: parsed.signSessionToken ?? true,
     nonceHeader,
-    newNonce: () => base64url.encode(random(new Uint8Array(16))),
+    newNonce: () => base64url.encode(nextNonce()),
     contentHash: parsed.contentHash ?? true,
     unsignedPayload: parsed.unsignedPayload ?? false,
     ownNames: ownHeaderNames(scheme.naming, nonceHeader),

@@ -57,9 +57,13 @@ export const webSigningCrypto: SigningCrypto = {
   },
 }
 
-/** The hex HMAC of the final signing step, through {@link SigningCrypto.hmacSha256Hex} when the implementation has it. */
-export async function hmacHex(crypto: SigningCrypto, key: Uint8Array, data: string): Promise<string> {
-  return crypto.hmacSha256Hex === undefined
-    ? toHex(await crypto.hmacSha256(key, data))
-    : crypto.hmacSha256Hex(key, data)
+/**
+ * The hex HMAC of the final signing step, through {@link SigningCrypto.hmacSha256Hex} when the
+ * implementation has it. Answers directly when the implementation does, so a synchronous one
+ * (`nodeSigningCrypto`) costs no promise.
+ */
+export function hmacHex(crypto: SigningCrypto, key: Uint8Array, data: string): string | Promise<string> {
+  if (crypto.hmacSha256Hex !== undefined) return crypto.hmacSha256Hex(key, data)
+  const mac = crypto.hmacSha256(key, data)
+  return mac instanceof Uint8Array ? toHex(mac) : mac.then(toHex)
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { body } from '../../body/index.js'
 import { SecConfigError } from '../../errors/index.js'
+import type { SecurityEvent } from '../../events/index.js'
 import { createSecurity, type Guard, type Outcome, type RandomSource } from '../../pipeline/index.js'
 import { fromWebRequest } from '../../request/index.js'
 import type { NonceStore } from '../nonce/index.js'
@@ -268,7 +269,11 @@ describe('sigv4 guard', () => {
     const fresh = await signer.sign({ url })
     expect(await answer(await down.fetch(url, { headers: fresh }))).toEqual({
       status: 503,
-      headers: { 'cache-control': 'no-store', 'content-type': 'application/problem+json' },
+      headers: {
+        'cache-control': 'no-store',
+        'content-type': 'application/problem+json',
+        'retry-after': '5',
+      },
       body: JSON.stringify({
         detail: 'Signed requests cannot be checked for replays right now. Retry later.',
         type: 'urn:sec:problem:auth-unavailable',
@@ -332,6 +337,54 @@ describe('sigv4 guard', () => {
       headers: problemHeaders,
       body: problemBody('malformed', 'The Authorization header is not a valid AWS4-HMAC-SHA256 credential.'),
     })
+  })
+
+  it('emits auth.rejected with the reason and access key id on each refusal, and nothing without a signature', async () => {
+    const events: SecurityEvent[] = []
+    const security = createSecurity({ clock: { now: () => now }, events: (event) => void events.push(event) })
+    const server = serverFetch([guard()], security)
+    const url = 'https://api.example.com/v1/signed/notes'
+    const signer = createSigner(signerOptions)
+    expect((await server.fetch(url)).status).toBe(401)
+    const headers = await signer.sign({ url })
+    expect((await server.fetch(url, { headers })).status).toBe(200)
+    expect((await server.fetch(url, { headers })).status).toBe(401)
+    const unknown = await createSigner({ ...signerOptions, accessKeyId: 'AKIDUNKNOWN' }).sign({ url })
+    expect((await server.fetch(url, { headers: unknown })).status).toBe(401)
+    const forged = await createSigner({ ...signerOptions, secretAccessKey: 'wrong-secret-xyz' }).sign({ url })
+    expect((await server.fetch(url, { headers: forged })).status).toBe(401)
+    const garbage = { ...(await signer.sign({ url })), authorization: 'AWS4-HMAC-SHA256 Credential=x' }
+    expect((await server.fetch(url, { headers: garbage })).status).toBe(401)
+    const presigned = await signer.presign(
+      { url: 'https://api.example.com/v1/files/a.pdf' },
+      { expiresIn: 60 },
+    )
+    expect((await server.fetch(presigned.replace('a.pdf', 'b.pdf'))).status).toBe(401)
+    expect(events).toEqual([
+      {
+        type: 'auth.rejected',
+        scheme: 'sigv4',
+        reason: 'replayed',
+        keyId: 'AKIDTEST',
+        time: now,
+        requestId: expect.any(String),
+        method: 'GET',
+        path: '/v1/signed/notes',
+        clientIp: undefined,
+      },
+      expect.objectContaining({ scheme: 'sigv4', reason: 'unknown-key', keyId: 'AKIDUNKNOWN' }),
+      expect.objectContaining({ scheme: 'sigv4', reason: 'bad-signature', keyId: 'AKIDTEST' }),
+      expect.objectContaining({ scheme: 'sigv4', reason: 'malformed', keyId: undefined }),
+      expect.objectContaining({
+        scheme: 'sigv4',
+        reason: 'bad-signature',
+        keyId: 'AKIDTEST',
+        path: '/v1/files/b.pdf',
+      }),
+    ])
+    const logged = JSON.stringify(events)
+    expect(logged).not.toContain('secret')
+    expect(logged).not.toContain(/Signature=([0-9a-f]{64})/.exec(forged.Authorization ?? '')?.[1])
   })
 
   it('refuses bad options at construction', () => {

@@ -417,6 +417,59 @@ describe('createSigV4Verifier', () => {
     expect(performance.now() - start).toBeLessThan(5_000)
   })
 
+  it('answers alike whether the parse of an Authorization header was kept from an earlier request or not', async () => {
+    const sent = await signed(note, signerWith({ nonce: false }))
+    const base = sent.headers.at(-1)?.[1] ?? ''
+    const head = base.slice(0, -64)
+    const signature = base.slice(-64)
+    const warm = verifierWith({ nonce: false })
+    expect((await warm.verify(arrive(sent))).valid).toBe(true)
+    const compare = async (value: string) => {
+      const tampered = arrive(replaceHeader(sent, 'Authorization', value))
+      const cold = await verifierWith({ nonce: false }).verify(tampered)
+      const again = arrive(replaceHeader(sent, 'Authorization', value))
+      expect(await warm.verify(again), value).toEqual(cold)
+    }
+    // A signed header named like the signature: its last 64 characters are no signature.
+    const credential = base.slice(base.indexOf('Credential='), base.indexOf(','))
+    for (const tail of [signature, '0'.repeat(64), signature.toUpperCase()]) {
+      await compare(`AWS4-HMAC-SHA256 ${credential}, Signature=${signature}, SignedHeaders=host;${tail}`)
+      await compare(`AWS4-HMAC-SHA256 ${credential}, SignedHeaders=host;${tail}, Signature=${signature}`)
+    }
+    // A header that ends with its signed header list, the last name 64 hex digits long.
+    const lone = verifierWith({ nonce: false, requiredSignedHeaders: [] })
+    const named = (name: string) =>
+      arrive({
+        ...sent,
+        headers: [
+          ...sent.headers.filter(([n]) => n !== 'Authorization'),
+          ['d'.repeat(64), 'x'],
+          ['Authorization', `AWS4-HMAC-SHA256 ${credential}, Signature=${signature}, SignedHeaders=${name}`],
+        ],
+      })
+    expect(await lone.verify(named('d'.repeat(64)))).toMatchObject({ reason: 'bad-signature' })
+    expect(await lone.verify(named('e'.repeat(64)))).toEqual(
+      refusal('missing-header', `The signed header ${'e'.repeat(64)} is absent.`),
+    )
+    const tail = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdefABG ,=é\ud800'), minLength: 60, maxLength: 68 }),
+      fc.stringMatching(/^[0-9a-f]{64}$/),
+    )
+    const prefix = fc.oneof(
+      fc.constant(head),
+      fc
+        .constantFrom(',', ', ', ',  ', ' ', ';', 'x')
+        .map((separator) => head.replace(/, Signature=$/, `${separator}Signature=`)),
+      fc.nat({ max: head.length }).map((cut) => head.slice(0, cut) + head.slice(cut + 1)),
+    )
+    await fc.assert(
+      fc.asyncProperty(prefix, tail, async (before, after) => {
+        await compare(before + after)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('verifies its own names, and refuses AWS-named requests then', async () => {
     const naming = {
       algorithm: 'SEC1-HMAC-SHA256',

@@ -1,0 +1,6 @@
+export {
+  runSigningSuite,
+  type SigningSuiteOptions,
+  type StartSigningServer,
+  signedJsonBody,
+} from './run-signing-suite.js'

@@ -1,5 +1,5 @@
-import { authUnavailableRetryAfter } from '../../auth/auth-unavailable.js'
 import * as v from 'valibot'
+import { authUnavailableRetryAfter } from '../../auth/auth-unavailable.js'
 import { configError, parseOptions } from '../../config/index.js'
 import { type Duration, parseDuration } from '../../duration/index.js'
 import { type Clock, systemClock } from '../../pipeline/index.js'

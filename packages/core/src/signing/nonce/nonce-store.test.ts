@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SecConfigError } from '../../errors/index.js'
 import { memoryNonceStore, NonceStoreFullError } from './nonce-store.js'
@@ -81,5 +82,37 @@ describe('memoryNonceStore', () => {
       'memoryNonceStore.clock: Expected { now(): number }',
     )
     expect(() => memoryNonceStore({ ttl: 5 } as never)).toThrow('memoryNonceStore.ttl: is not a known option')
+  })
+})
+
+describe('memoryNonceStore against a plain model', () => {
+  it('answers every record as a map of live nonces would, and is full only when that map is', () => {
+    const step = fc.record({
+      nonce: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
+      ttl: fc.integer({ min: 0, max: 50 }),
+      advance: fc.integer({ min: 0, max: 30 }),
+    })
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(step, { maxLength: 200 }), (maxEntries, steps) => {
+        let now = 1_000
+        const store = memoryNonceStore({ maxEntries, clock: { now: () => now } })
+        const live = new Map<string, number>()
+        for (const { nonce, ttl, advance } of steps) {
+          now += advance
+          for (const [key, until] of live) if (until <= now) live.delete(key)
+          const expected = live.has(nonce) ? false : live.size >= maxEntries ? 'full' : true
+          let actual: boolean | 'full'
+          try {
+            actual = store.record(nonce, ttl) as boolean
+          } catch (error) {
+            if (!(error instanceof NonceStoreFullError)) throw error
+            actual = 'full'
+          }
+          expect(actual).toBe(expected)
+          if (expected === true) live.set(nonce, now + Math.max(1, Math.ceil(ttl)))
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 })

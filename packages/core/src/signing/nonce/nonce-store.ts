@@ -65,14 +65,22 @@ export function memoryNonceStore(options?: MemoryNonceStoreOptions): NonceStore 
   const clock = parsed.clock ?? systemClock
   const entries = new Map<string, number>()
   let nextSweep = Number.NEGATIVE_INFINITY
+  // When the oldest entry may be forgotten; until then `prune` has nothing to drop and skips the
+  // iterator it would otherwise create on every call. Stale values are only ever too early.
+  let oldestUntil = Number.POSITIVE_INFINITY
 
   function prune(now: number): void {
+    if (now < oldestUntil) return
     let dropped = 0
     for (const [nonce, until] of entries) {
-      if (until > now || dropped === pruneStep) return
+      if (until > now || dropped === pruneStep) {
+        oldestUntil = until
+        return
+      }
       entries.delete(nonce)
       dropped++
     }
+    oldestUntil = Number.POSITIVE_INFINITY
   }
 
   function sweep(now: number): void {
@@ -83,6 +91,7 @@ export function memoryNonceStore(options?: MemoryNonceStoreOptions): NonceStore 
       else if (until < earliest) earliest = until
     }
     nextSweep = earliest
+    oldestUntil = Number.NEGATIVE_INFINITY
   }
 
   return {
@@ -99,6 +108,7 @@ export function memoryNonceStore(options?: MemoryNonceStoreOptions): NonceStore 
         if (entries.size >= maxEntries) throw new NonceStoreFullError(maxEntries)
       }
       const expires = now + (ttlMs >= 1 ? Math.ceil(ttlMs) : 1)
+      if (entries.size === 0) oldestUntil = expires
       entries.set(nonce, expires)
       if (expires < nextSweep) nextSweep = expires
       return true

@@ -6,6 +6,7 @@ it('exports exactly the documented API', () => {
     'NoteParamsSchema',
     'NoteSchema',
     'boomSecret',
+    'buildIfStale',
     'conformanceApiKeys',
     'conformanceAudience',
     'conformanceCaseGroups',

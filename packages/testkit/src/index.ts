@@ -28,6 +28,7 @@ export {
   signingCredentials,
   signingPaths,
 } from './app/signing-app.js'
+export { type BuildIfStaleOptions, buildIfStale } from './build/build-if-stale.js'
 export {
   type ConformanceRequest,
   type ConformanceResponse,

@@ -58,4 +58,18 @@ describe('nodeSigningCrypto', () => {
       { numRuns: 100 },
     )
   })
+
+  it('agrees with Web Crypto on text, reusing one key object for many messages', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 80 }),
+        fc.array(fc.string({ unit: 'binary', maxLength: 200 }), { minLength: 1, maxLength: 4 }),
+        async (key, texts) => {
+          for (const text of texts)
+            expect(nodeSigningCrypto.hmacSha256Hex(key, text)).toBe(await webHmac(key, utf8.encode(text)))
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
 })

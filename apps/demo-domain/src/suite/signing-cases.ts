@@ -74,14 +74,11 @@ export function signingCases(client: SuiteClient, sessions: SuiteSessions): void
   }
 
   const webhookSigner = createWebhookSigner({ secret: demoWebhookSecret })
-  /** A Standard Webhooks delivery of `event`, stamped `secondsAgo` before now. */
-  const delivery = async (id: string, event: unknown, secondsAgo = 0, secret = webhookSigner) => {
+  const nowSeconds = () => Math.floor(Date.now() / 1000)
+  /** A Standard Webhooks delivery of `event`, stamped `timestamp` (Unix seconds, default now). */
+  const delivery = async (id: string, event: unknown, timestamp = nowSeconds(), secret = webhookSigner) => {
     const body = JSON.stringify(event)
-    const headers = await secret.sign({
-      id,
-      timestamp: Math.floor(Date.now() / 1000) - secondsAgo,
-      payload: body,
-    })
+    const headers = await secret.sign({ id, timestamp, payload: body })
     return {
       method: 'POST',
       target: '/v1/webhooks/notes',
@@ -174,14 +171,20 @@ export function signingCases(client: SuiteClient, sessions: SuiteSessions): void
   })
 
   it('creates a note for admin from a signed webhook, and answers a retry of the same id with 204', async () => {
-    const res = await send(withAddress(await delivery('msg_suite_created', noteEvent('Webhook inbox'))))
+    const firstAttempt = nowSeconds()
+    const res = await send(
+      withAddress(await delivery('msg_suite_created', noteEvent('Webhook inbox'), firstAttempt)),
+    )
     expect(comparable(res)).toEqual(fromFresh(201, jsonHeaders))
     const note = JSON.parse(res.body) as { id: string; createdAt: string }
     expect(res.body).toBe(
       `{"id":"${note.id}","ownerId":"${webhookNoteOwner}","title":"Webhook inbox","body":"From a webhook","tags":[],"createdAt":"${note.createdAt}"}`,
     )
-    // The sender retries: the same id, stamped anew, so signed anew.
-    const retry = await send(withAddress(await delivery('msg_suite_created', noteEvent('Webhook inbox'), 1)))
+    // The sender retries: the same id, stamped anew (a second apart, whatever the clock did), so
+    // signed anew.
+    const retry = await send(
+      withAddress(await delivery('msg_suite_created', noteEvent('Webhook inbox'), firstAttempt - 1)),
+    )
     expect(comparable(retry)).toEqual(fromFresh(204, emptyHeaders))
     expect(retry.body).toBe('')
     const listed = await send({ target: '/v1/notes', headers: bearer(sessions.admin.access_token) })
@@ -201,7 +204,9 @@ export function signingCases(client: SuiteClient, sessions: SuiteSessions): void
     const other = createWebhookSigner({
       secret: `whsec_${Buffer.from('some other sender, some other key').toString('base64')}`,
     })
-    const res = await send(withAddress(await delivery('msg_suite_forged', noteEvent('Forged'), 0, other)))
+    const res = await send(
+      withAddress(await delivery('msg_suite_forged', noteEvent('Forged'), nowSeconds(), other)),
+    )
     expect(comparable(res)).toEqual(fromFresh(401, problemHeaders))
     expect(res.body).toBe(
       refusal('bad-signature', 'No v1 signature in webhook-signature matches this payload.'),
@@ -209,7 +214,9 @@ export function signingCases(client: SuiteClient, sessions: SuiteSessions): void
   })
 
   it('refuses a webhook stamped more than 5 minutes ago with 401 expired', async () => {
-    const res = await send(withAddress(await delivery('msg_suite_stale', noteEvent('Stale'), 360)))
+    const res = await send(
+      withAddress(await delivery('msg_suite_stale', noteEvent('Stale'), nowSeconds() - 360)),
+    )
     expect(comparable(res)).toEqual(fromFresh(401, problemHeaders))
     expect(res.body).toBe(refusal('expired', 'The webhook timestamp is more than 300 seconds old.'))
   })

@@ -52,6 +52,7 @@ interface Scheme {
 let deliveries = 0
 const nextId = () => `msg_testkit_${++deliveries}`
 let stripeAttempts = 0
+const stripeStart = Math.floor(Date.now() / 1000)
 
 function schemes(): readonly Scheme[] {
   const { sigv4, messageSignature, webhook, stripe } = signingCredentials
@@ -123,8 +124,10 @@ function schemes(): readonly Scheme[] {
       path: signingPaths.stripe,
       principal: 'stripe',
       async sign(_url, body) {
-        // Stripe's replay identity is the timestamp and signature: each attempt gets a time of its own.
-        const timestamp = Math.floor(Date.now() / 1000) - ++stripeAttempts
+        // Stripe's replay identity is the timestamp and signature: each attempt gets a time of its
+        // own, counted down from the suite's start (from the current second, two attempts on either
+        // side of a second boundary would share one).
+        const timestamp = stripeStart - ++stripeAttempts
         return [['Stripe-Signature', await signStripePayload(body, stripe.secret, { timestamp })]]
       },
       tampered: ['bad-signature', 'No v1 signature in Stripe-Signature matches this payload.'],

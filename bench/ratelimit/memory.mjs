@@ -2,7 +2,8 @@
 // RateLimiterMemory.consume() and express-rate-limit's MemoryStore.increment(), with one hot key
 // and with 100,000 keys. Limits are high enough that every decision admits, so each library runs
 // its counting path (checked: a run with one refusal fails); a blocked key is cheaper still for
-// @sec (its block cache answers). Every decision is awaited.
+// @sec (its block cache answers). Every promise-returning decision is awaited; the `limitSync` rows
+// are @sec's synchronous fast path on the memory store, called without a promise.
 import { fixedWindow, slidingWindow, tokenBucket } from '@sec/core/ratelimit'
 import { MemoryStore } from 'express-rate-limit'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
@@ -25,12 +26,28 @@ function secVariant(make) {
   }
 }
 
+function secSyncVariant(make) {
+  return () => {
+    const limiter = make()
+    const decide = (key) => limiter.limitSync(key)
+    decide.admitted = (result) => result.allowed
+    decide.sync = true
+    return decide
+  }
+}
+
+const makeTokenBucket = () =>
+  tokenBucket({ capacity: huge, refillRate: 10_000_000, interval: '1h', blockCache: false })
+const makeFixedWindow = () => fixedWindow({ limit: huge, window: '1m', blockCache: false })
+const makeSlidingWindow = () => slidingWindow({ limit: huge, window: '1m', blockCache: false })
+
 const variants = {
-  'sec token bucket': secVariant(() =>
-    tokenBucket({ capacity: huge, refillRate: 10_000_000, interval: '1h', blockCache: false }),
-  ),
-  'sec fixed window': secVariant(() => fixedWindow({ limit: huge, window: '1m', blockCache: false })),
-  'sec sliding window': secVariant(() => slidingWindow({ limit: huge, window: '1m', blockCache: false })),
+  'sec token bucket': secVariant(makeTokenBucket),
+  'sec fixed window': secVariant(makeFixedWindow),
+  'sec sliding window': secVariant(makeSlidingWindow),
+  'sec token bucket, limitSync': secSyncVariant(makeTokenBucket),
+  'sec fixed window, limitSync': secSyncVariant(makeFixedWindow),
+  'sec sliding window, limitSync': secSyncVariant(makeSlidingWindow),
   'rate-limiter-flexible': () => {
     const limiter = new RateLimiterMemory({ points: huge, duration: 60 })
     // consume() rejects when it refuses, so an answer is an admission.
@@ -48,13 +65,26 @@ const variants = {
   },
 }
 
-async function measure(name, makeDecide, keys) {
-  const decide = makeDecide()
+async function run(decide, keys, count) {
   const n = keys.length
   let refused = 0
-  for (let i = 0; i < Math.min(ops, 50_000); i++) if (!decide.admitted(await decide(keys[i % n]))) refused++
+  for (let i = 0; i < count; i++) if (!decide.admitted(await decide(keys[i % n]))) refused++
+  return refused
+}
+
+function runSync(decide, keys, count) {
+  const n = keys.length
+  let refused = 0
+  for (let i = 0; i < count; i++) if (!decide.admitted(decide(keys[i % n]))) refused++
+  return refused
+}
+
+async function measure(name, makeDecide, keys) {
+  const decide = makeDecide()
+  const loop = decide.sync ? runSync : run
+  let refused = await loop(decide, keys, Math.min(ops, 50_000))
   const start = process.hrtime.bigint()
-  for (let i = 0; i < ops; i++) if (!decide.admitted(await decide(keys[i % n]))) refused++
+  refused += await loop(decide, keys, ops)
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   decide.close?.()
   if (refused !== 0)

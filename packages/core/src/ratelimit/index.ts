@@ -19,4 +19,11 @@ export {
   type MemoryStoreOptions,
   memoryStore,
 } from './memory-store.js'
-export type { LimitCallOptions, LimitSource, RateLimiter, RateLimitResult } from './rate-limiter.js'
+export type {
+  InProcessStoreOption,
+  LimitCallOptions,
+  LimitSource,
+  RateLimiter,
+  RateLimitResult,
+  SyncRateLimiter,
+} from './rate-limiter.js'

@@ -1,4 +1,5 @@
 import type { LimitPolicy } from './limit-policy.js'
+import type { MemoryStore } from './memory-store.js'
 
 /** Where a result came from, for events and debugging. */
 export type LimitSource =
@@ -46,4 +47,33 @@ export interface RateLimiter {
   peek(key: string): Promise<RateLimitResult>
   /** Forgets `key`'s state (and its local block), so it starts full again. */
   reset(key: string): Promise<void>
+}
+
+/**
+ * A limiter whose counters live in process ({@link MemoryStore}, the default store): besides the
+ * promise-returning methods, it decides synchronously, with the same answers, for callers on a hot
+ * path that would rather not pay a promise and a microtask per decision.
+ */
+export interface SyncRateLimiter extends RateLimiter {
+  /**
+   * What {@link RateLimiter.limit} answers, returned directly.
+   *
+   * While the store fails (a memory store fails only when its clock throws), the answer comes from
+   * `insurance` when that limiter is a {@link SyncRateLimiter} too, otherwise from the `fail` policy.
+   *
+   * @throws {SecRateLimitError} when the key or the cost is invalid (where `limit` rejects).
+   */
+  limitSync(key: string, options?: LimitCallOptions): RateLimitResult
+  /**
+   * What {@link RateLimiter.peek} answers, returned directly.
+   *
+   * @throws {SecRateLimitError} when the key is invalid.
+   */
+  peekSync(key: string): RateLimitResult
+}
+
+/** The options that keep a limiter's counters in process: no `store` (the default), or a `memoryStore()`. */
+export interface InProcessStoreOption {
+  /** A store made by `memoryStore()`. Default: a new `memoryStore()` for this limiter. */
+  readonly store?: MemoryStore
 }

@@ -1,9 +1,10 @@
 import type { LimitDecision, LimitPolicy } from '../limit-policy.js'
 import { bindMemoryStore, type MemoryLimiterStore } from '../memory-store.js'
-import type { LimitCallOptions, RateLimiter, RateLimitResult } from '../rate-limiter.js'
+import type { LimitCallOptions, RateLimiter, RateLimitResult, SyncRateLimiter } from '../rate-limiter.js'
 import type { Block } from './block-cache.js'
 import { callOptionsError, costError, isValidKey, keyError } from './call-input.js'
 import type { LimiterSettings } from './limiter-options.js'
+import { SecRateLimitError } from './ratelimit-error.js'
 import { StoreHealth } from './store-failover.js'
 
 /**
@@ -130,11 +131,10 @@ export function createLimiter(
     return block === undefined ? undefined : blocked(block, now)
   }
 
-  // The store is up and no key is blocked: one clock reading, and the store decides. The result is
-  // made last, just before it is settled, so the compiler sees its shape and settles the promise
-  // without looking the result up for a `then` method. Rarer paths are calls of their own, which
-  // keeps this one small enough to be compiled with the clock reading inlined.
-  function decideInMemory(bound: MemoryLimiterStore, key: string, cost: number): Promise<RateLimitResult> {
+  // The store is up and no key is blocked: one clock reading, and the store decides. Rarer paths are
+  // calls of their own, which keeps this one small enough to be compiled with the clock reading
+  // inlined. `undefined` means the store failed: each caller falls back in its own way.
+  function decideInMemory(bound: MemoryLimiterStore, key: string, cost: number): RateLimitResult | undefined {
     if (health.down || (blocks !== undefined && blocks.size !== 0))
       return decideInMemoryCarefully(bound, key, cost)
     let decision: LimitDecision
@@ -145,10 +145,10 @@ export function createLimiter(
     } catch (error) {
       // Synchronous, so the epoch cannot have moved since the call began.
       health.failed(health.epoch, error)
-      return fallBack(key, cost)
+      return undefined
     }
     if (!decision.allowed) deniedInMemory(bound, key, cost, now, decision)
-    return Promise.resolve(fromStore(decision))
+    return fromStore(decision)
   }
 
   // Some key is blocked or the store is down: the block cache first (on the limiter's clock, so it
@@ -158,7 +158,7 @@ export function createLimiter(
     bound: MemoryLimiterStore,
     key: string,
     cost: number,
-  ): Promise<RateLimitResult> {
+  ): RateLimitResult | undefined {
     const epoch = health.epoch
     let decision: LimitDecision
     let now: number | undefined
@@ -166,19 +166,61 @@ export function createLimiter(
       if (blocks !== undefined && blocks.size !== 0) {
         const blockNow = clock.now()
         const hit = fromBlockCache(key, cost === 0 ? 1 : cost, blockNow)
-        if (hit !== undefined) return Promise.resolve(hit)
+        if (hit !== undefined) return hit
         if (bound.clock === clock) now = blockNow
       }
-      if (health.down && !health.probeDue()) return fallBack(key, cost)
+      if (health.down && !health.probeDue()) return undefined
       now ??= bound.clock.now()
       decision = bound.decide(key, cost, now)
     } catch (error) {
       health.failed(epoch, error)
-      return fallBack(key, cost)
+      return undefined
     }
     if (health.down) health.succeeded(epoch)
     if (!decision.allowed) deniedInMemory(bound, key, cost, now, decision)
-    return Promise.resolve(fromStore(decision))
+    return fromStore(decision)
+  }
+
+  // A store of kind `memory` that could not be bound (a store of many limiters, or one of the
+  // caller's own): it takes whole keys, and must answer synchronously like every memory store.
+  function decideInUnboundMemory(key: string, cost: number): RateLimitResult | undefined {
+    if (blocks !== undefined && blocks.size !== 0) {
+      const hit = fromBlockCache(key, cost === 0 ? 1 : cost, clock.now())
+      if (hit !== undefined) return hit
+    }
+    if (health.down && !health.probeDue()) return undefined
+    const epoch = health.epoch
+    try {
+      const answer = store.decide(policy, prefix + key, cost)
+      if (typeof (answer as Partial<PromiseLike<LimitDecision>>).then !== 'function')
+        return answered(answer as LimitDecision, key, cost, epoch)
+      // Keeps a rejection of the stray promise from going unhandled; the store is failed either way.
+      Promise.resolve(answer).catch(ignore)
+      throw new SecRateLimitError(
+        'SEC_RATELIMIT_STORE',
+        name,
+        "the store says its kind is 'memory' but answered with a promise; a memory store must decide synchronously. Give it another kind.",
+      )
+    } catch (error) {
+      health.failed(epoch, error)
+      return undefined
+    }
+  }
+
+  function decideSync(key: string, cost: number): RateLimitResult {
+    const answer = memory !== undefined ? decideInMemory(memory, key, cost) : decideInUnboundMemory(key, cost)
+    return answer ?? fallBackSync(key, cost)
+  }
+
+  function fallBackSync(key: string, cost: number): RateLimitResult {
+    if (insurance === undefined || !isSyncLimiter(insurance)) return failed
+    try {
+      return insured(
+        cost === 0 ? insurance.peekSync(key) : insurance.limitSync(key, cost === 1 ? undefined : { cost }),
+      )
+    } catch {
+      return failed
+    }
   }
 
   // `now` is the store's reading, and serves the block cache when the clocks are the same.
@@ -193,19 +235,23 @@ export function createLimiter(
       blocks.add(key, cost === 0 ? 1 : cost, bound.clock === clock ? now : clock.now(), decision)
   }
 
-  // Checked in this order: the options' type, the key, then the cost.
-  function limitWithOptions(key: string, options: LimitCallOptions): Promise<RateLimitResult> {
-    if (typeof options !== 'object' || options === null)
-      return Promise.reject(callOptionsError(name, options))
-    if (!isValidKey(key)) return Promise.reject(keyError(name, key))
+  // Checked in this order: the options' type, the key, then the cost. Returns the error to raise.
+  function callError(key: string, options: LimitCallOptions): SecRateLimitError | undefined {
+    if (typeof options !== 'object' || options === null) return callOptionsError(name, options)
+    if (!isValidKey(key)) return keyError(name, key)
     const cost: unknown = options.cost === undefined ? 1 : options.cost
     if (typeof cost !== 'number' || !(cost > 0) || cost > limit || (wholeCosts && !Number.isInteger(cost)))
-      return Promise.reject(costError(name, cost, limit))
-    return decideWith(key, cost)
+      return costError(name, cost, limit)
+    return undefined
+  }
+
+  function limitWithOptions(key: string, options: LimitCallOptions): Promise<RateLimitResult> {
+    const error = callError(key, options)
+    return error === undefined ? decideWith(key, options.cost ?? 1) : Promise.reject(error)
   }
 
   function decideWith(key: string, cost: number): Promise<RateLimitResult> {
-    if (memory !== undefined) return decideInMemory(memory, key, cost)
+    if (memory !== undefined) return settled(decideInMemory(memory, key, cost), key, cost)
     if (blocks !== undefined && blocks.size !== 0) {
       const hit = fromBlockCache(key, cost === 0 ? 1 : cost, clock.now())
       if (hit !== undefined) return Promise.resolve(hit)
@@ -213,16 +259,17 @@ export function createLimiter(
     return decide(key, prefix + key, cost)
   }
 
-  return {
+  function settled(answer: RateLimitResult | undefined, key: string, cost: number): Promise<RateLimitResult> {
+    return answer === undefined ? fallBack(key, cost) : Promise.resolve(answer)
+  }
+
+  const limiter: RateLimiter = {
     name,
     policy,
     limit(key: string, options?: LimitCallOptions): Promise<RateLimitResult> {
       if (options !== undefined) return limitWithOptions(key, options)
-      if (memory !== undefined) {
-        if (!isValidKey(key)) return Promise.reject(keyError(name, key))
-        return decideInMemory(memory, key, 1)
-      }
       if (!isValidKey(key)) return Promise.reject(keyError(name, key))
+      if (memory !== undefined) return settled(decideInMemory(memory, key, 1), key, 1)
       return decideWith(key, 1)
     },
     peek(key: string): Promise<RateLimitResult> {
@@ -239,4 +286,29 @@ export function createLimiter(
       blocks?.delete(key)
     },
   }
+  if (store.kind !== 'memory') return limiter
+  const syncLimiter: SyncRateLimiter = {
+    ...limiter,
+    limitSync(key: string, options?: LimitCallOptions): RateLimitResult {
+      if (options !== undefined) {
+        const error = callError(key, options)
+        if (error !== undefined) throw error
+        return decideSync(key, options.cost ?? 1)
+      }
+      if (!isValidKey(key)) throw keyError(name, key)
+      return decideSync(key, 1)
+    },
+    peekSync(key: string): RateLimitResult {
+      if (!isValidKey(key)) throw keyError(name, key)
+      return decideSync(key, 0)
+    },
+  }
+  return syncLimiter
 }
+
+/** Whether `limiter` also decides synchronously (its counters live in process). */
+export function isSyncLimiter(limiter: RateLimiter): limiter is SyncRateLimiter {
+  return typeof (limiter as Partial<SyncRateLimiter>).limitSync === 'function'
+}
+
+const ignore = (): void => {}

@@ -1,3 +1,4 @@
+export { isSyncLimiter } from './create-limiter.js'
 export { fixedWindow } from './fixed-window.js'
 export type { BlockCacheOptions, LimiterOptions } from './limiter-options.js'
 export { type RateLimitErrorCode, SecRateLimitError } from './ratelimit-error.js'

@@ -6,8 +6,10 @@ import { SecError } from '../../errors/index.js'
  *   or holds a lone surrogate and the store is not the memory store (which keeps keys as they are).
  * - `SEC_RATELIMIT_COST`: the cost is not a finite number greater than 0, is larger than the limit,
  *   or is not a whole number for a sliding log.
+ * - `SEC_RATELIMIT_STORE`: a store of kind `memory` answered `limitSync()` with a promise. It reaches
+ *   the `ratelimit.store-unavailable` event, and the call falls back as for any store failure.
  */
-export type RateLimitErrorCode = 'SEC_RATELIMIT_KEY' | 'SEC_RATELIMIT_COST'
+export type RateLimitErrorCode = 'SEC_RATELIMIT_KEY' | 'SEC_RATELIMIT_COST' | 'SEC_RATELIMIT_STORE'
 
 /**
  * A call to a limiter with a key or cost it cannot decide on. `limit()` and `peek()` reject with it

@@ -1,4 +1,4 @@
-import type { RateLimiter } from '../rate-limiter.js'
+import type { InProcessStoreOption, RateLimiter, SyncRateLimiter } from '../rate-limiter.js'
 import { type WindowOptions, windowLimiter } from './window-options.js'
 
 /** The largest `limit` of a sliding log: it keeps one entry per admitted call. */
@@ -19,11 +19,17 @@ export interface SlidingLogOptions extends WindowOptions {
  * at the price of one entry per admitted call, so `limit` is at most 1000 and costs are whole
  * numbers.
  *
+ * In process (no `store`, or a `memoryStore()`), the limiter is a {@link SyncRateLimiter}: its
+ * `limitSync()` gives the same answer as `limit()` without a promise.
+ *
  * Options are checked now: a missing, malformed or absurd one throws `SecConfigError` naming it.
  *
  * @example
  * const logins = slidingLog({ limit: 5, window: '15m' })
  */
+export function slidingLog(options: SlidingLogOptions & InProcessStoreOption): SyncRateLimiter
+/** On a shared store (such as `redisStore()` from `@sec/redis`), decisions are promises only. */
+export function slidingLog(options: SlidingLogOptions): RateLimiter
 export function slidingLog(options: SlidingLogOptions): RateLimiter {
   return windowLimiter('slidingLog', 'sliding-log', maxSlidingLogLimit, options)
 }

@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { configError, parseOptions } from '../../config/index.js'
 import type { Duration } from '../../duration/index.js'
 import type { LimitPolicy } from '../limit-policy.js'
-import type { RateLimiter } from '../rate-limiter.js'
+import type { InProcessStoreOption, RateLimiter, SyncRateLimiter } from '../rate-limiter.js'
 import { createLimiter } from './create-limiter.js'
 import {
   boundedDuration,
@@ -65,12 +65,18 @@ const optionsSchema = v.strictObject({
  * `refillRate` per `interval`. Computed as GCRA (one timestamp per key), so a key costs one number
  * in the store and a decision is O(1).
  *
+ * In process (no `store`, or a `memoryStore()`), the limiter is a {@link SyncRateLimiter}: its
+ * `limitSync()` gives the same answer as `limit()` without a promise.
+ *
  * Options are checked now: a missing, malformed or absurd one throws `SecConfigError` naming it.
  *
  * @example
  * const limiter = tokenBucket({ capacity: 100, refillRate: 10, interval: '1s' }) // 10 per second, bursts to 100
  * const { allowed, retryAfter } = await limiter.limit(`user:${id}`)
  */
+export function tokenBucket(options: TokenBucketOptions & InProcessStoreOption): SyncRateLimiter
+/** On a shared store (such as `redisStore()` from `@sec/redis`), decisions are promises only. */
+export function tokenBucket(options: TokenBucketOptions): RateLimiter
 export function tokenBucket(options: TokenBucketOptions): RateLimiter {
   const parsed = parseOptions(where, optionsSchema, options)
   const capacity = required(`${where}.capacity`, parsed.capacity, 'capacity: 100')

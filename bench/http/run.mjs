@@ -1,6 +1,10 @@
 // HTTP throughput, per framework: bare vs the @sec stack vs the peer stack, measured in one run.
 // Each server runs in its own process; autocannon loads it from this process over loopback.
-// Variants are interleaved round by round so drift on the machine hits all of them alike.
+// The three servers of a framework run side by side and take turns in short windows, cycle after
+// cycle (the order rotating), and each cycle yields its own ratios from windows seconds apart: on a
+// shared machine whose speed drifts by 2x over minutes, ratios of adjacent windows are far steadier
+// than ratios of medians taken minutes apart. The tables report the median of the per-cycle ratios
+// and the range that holds the middle half of them.
 // BENCH_SCENARIO=auth adds a rate limit in memory and a bearer JWT (RS256) to both stacks.
 import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -14,8 +18,9 @@ import { body, headers as notesHeaders } from './request.mjs'
 const here = fileURLToPath(new URL('.', import.meta.url))
 const frameworks = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify,koa').split(',')
 const variants = ['bare', 'sec', 'peer']
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
-const duration = Number(process.env.BENCH_DURATION ?? 8)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10)
+const duration = Number(process.env.BENCH_DURATION ?? 3)
+const warmup = Number(process.env.BENCH_WARMUP ?? 3)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const scenario = process.env.BENCH_SCENARIO ?? 'notes'
 const auth = scenario === 'auth' ? await authSetup() : undefined
@@ -63,71 +68,92 @@ async function check(port) {
     throw new Error(`expected 201, got ${response.status}: ${await response.text()}`)
 }
 
-async function measure(framework, variant) {
-  const server = await startServer(framework, variant)
+async function load(port, seconds) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}/v1/notes`,
+    method: 'POST',
+    headers,
+    body,
+    connections,
+    duration: seconds,
+  })
+}
+
+async function window(framework, variant, server) {
+  const before = cpuTicks(server.pid)
+  const result = await load(server.port, duration)
+  const cpuMicros = ((cpuTicks(server.pid) - before) * 1e6) / ticksPerSecond
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${framework}/${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return { rps: result.requests.average, cpu: cpuMicros / result.requests.total }
+}
+
+const quantile = (xs, q) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]
+}
+const median = (xs) => quantile(xs, 0.5)
+
+// Per framework and cycle: { bare, sec, peer } samples of the same cycle.
+const cycles = {}
+for (const framework of frameworks) {
+  const servers = {}
   try {
-    await check(server.port)
-    const options = {
-      url: `http://127.0.0.1:${server.port}/v1/notes`,
-      method: 'POST',
-      headers,
-      body,
-      connections,
-    }
-    await autocannon({ ...options, duration: 1 })
-    const before = cpuTicks(server.pid)
-    const result = await autocannon({ ...options, duration })
-    const cpuMicros = ((cpuTicks(server.pid) - before) * 1e6) / ticksPerSecond
-    if (result.non2xx > 0 || result.errors > 0)
-      throw new Error(`${framework}/${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-    return { rps: result.requests.average, cpu: cpuMicros / result.requests.total }
-  } finally {
-    server.stop()
-  }
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
-const samples = {}
-for (let round = 0; round < rounds; round++) {
-  for (const framework of frameworks) {
+    for (const variant of variants) servers[variant] = await startServer(framework, variant)
     for (const variant of variants) {
-      const sample = await measure(framework, variant)
-      samples[`${framework}/${variant}`] ??= []
-      samples[`${framework}/${variant}`].push(sample)
-      process.stderr.write(
-        `round ${round + 1} ${framework}/${variant}: ${Math.round(sample.rps)} req/s, ${sample.cpu.toFixed(1)} µs CPU/request\n`,
-      )
+      await check(servers[variant].port)
+      await load(servers[variant].port, warmup)
     }
+    cycles[framework] = []
+    for (let cycle = 0; cycle < rounds; cycle++) {
+      const order = variants.map((_, i) => variants[(i + cycle) % variants.length])
+      const samples = {}
+      for (const variant of order) {
+        samples[variant] = await window(framework, variant, servers[variant])
+        process.stderr.write(
+          `cycle ${cycle + 1} ${framework}/${variant}: ${Math.round(samples[variant].rps)} req/s, ${samples[variant].cpu.toFixed(1)} µs CPU/request\n`,
+        )
+      }
+      cycles[framework].push(samples)
+    }
+  } finally {
+    for (const server of Object.values(servers)) server.stop()
   }
 }
-
-const medianOf = (framework, variant, key) => median(samples[`${framework}/${variant}`].map((s) => s[key]))
 
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
-console.log(`Machine: ${machine}`)
 console.log(
-  `Settings: scenario ${scenario}${auth === undefined ? '' : ' (rate limit in memory + RS256 bearer JWT)'}, ${rounds} rounds x ${duration} s, ${connections} connections, POST /v1/notes (${body.length} B JSON), medians, ${pinned ? 'server pinned to core 1 and load generator to core 0' : 'not pinned'}`,
+  `Machine: ${machine}; load average at the end ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
 )
-console.log('')
-console.log('Throughput (requests per second), as ratios; higher is better:')
-console.log('')
-console.log('| framework | @sec / bare | peer / bare | @sec / peer |')
-console.log('|---|---|---|---|')
-for (const framework of frameworks) {
-  const [bare, sec, peer] = variants.map((variant) => medianOf(framework, variant, 'rps'))
-  console.log(
-    `| ${framework} | ${(sec / bare).toFixed(2)} | ${(peer / bare).toFixed(2)} | ${(sec / peer).toFixed(2)} |`,
-  )
+console.log(
+  `Settings: scenario ${scenario}${auth === undefined ? '' : ' (rate limit in memory + RS256 bearer JWT)'}, ${rounds} cycles x 3 variants x ${duration} s windows after a ${warmup} s warm-up each, ${connections} connections, POST /v1/notes (${body.length} B JSON), ${pinned ? 'servers pinned to core 1 and load generator to core 0' : 'not pinned'}`,
+)
+
+// "median (middle half: low–high)" of one ratio over the cycles.
+function summary(framework, key, top, bottom) {
+  const ratios = cycles[framework].map((samples) => samples[top][key] / samples[bottom][key])
+  const format = (x) => x.toFixed(2)
+  return `${format(median(ratios))} (${format(quantile(ratios, 0.25))}–${format(quantile(ratios, 0.75))})`
 }
-console.log('')
-console.log('Server CPU time per request, as ratios; lower is better:')
-console.log('')
-console.log('| framework | @sec / bare | peer / bare | @sec / peer |')
-console.log('|---|---|---|---|')
-for (const framework of frameworks) {
-  const [bare, sec, peer] = variants.map((variant) => medianOf(framework, variant, 'cpu'))
-  console.log(
-    `| ${framework} | ${(sec / bare).toFixed(2)} | ${(peer / bare).toFixed(2)} | ${(sec / peer).toFixed(2)} |`,
-  )
+
+function table(title, key, better) {
+  console.log('')
+  console.log(`${title}; ${better}. Median of the per-cycle ratios (middle half of the cycles):`)
+  console.log('')
+  console.log('| framework | @sec / bare | peer / bare | @sec / peer | cycles where @sec beats peer |')
+  console.log('|---|---|---|---|---|')
+  for (const framework of frameworks) {
+    const wins = cycles[framework].filter((samples) =>
+      key === 'rps' ? samples.sec.rps > samples.peer.rps : samples.sec.cpu < samples.peer.cpu,
+    ).length
+    console.log(
+      `| ${framework} | ${summary(framework, key, 'sec', 'bare')} | ${summary(framework, key, 'peer', 'bare')} | ${summary(framework, key, 'sec', 'peer')} | ${wins} of ${cycles[framework].length} |`,
+    )
+  }
 }
+
+table('Throughput (requests per second), as ratios', 'rps', 'higher is better')
+table('Server CPU time per request, as ratios', 'cpu', 'lower is better')

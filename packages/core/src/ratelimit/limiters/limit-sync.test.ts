@@ -3,7 +3,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { SecurityEvent } from '../../events/index.js'
 import type { LimitDecision, LimitPolicy, RateLimitStore } from '../limit-policy.js'
 import { memoryStore } from '../memory-store.js'
-import type { RateLimiter, RateLimitResult, SyncRateLimiter } from '../rate-limiter.js'
+import type { LimitSource, RateLimiter, RateLimitResult, SyncRateLimiter } from '../rate-limiter.js'
 import { isSyncLimiter } from './create-limiter.js'
 import { FakeStore, ManualClock } from './fake-stores.js'
 import { fixedWindow } from './fixed-window.js'
@@ -65,48 +65,24 @@ describe('limitSync and peekSync', () => {
   it('answer with a plain result, a denial included, and from the block cache once denied', () => {
     const clock = new ManualClock()
     const limiter = fixedWindow({ limit: 2, window: '1s', name: 'api', clock })
-    expect(limiter.limitSync('k')).toEqual({
-      allowed: true,
+    // [allowed, remaining, reset, retryAfter, source] of a limit of 2.
+    const result = (
+      ...[allowed, remaining, reset, retryAfter, source]: [boolean, number, number, number, LimitSource]
+    ) => ({
+      allowed,
       limit: 2,
-      remaining: 1,
-      reset: 1000,
-      retryAfter: 0,
-      source: 'store',
+      remaining,
+      reset,
+      retryAfter,
+      source,
     })
-    expect(limiter.limitSync('k', { cost: 1 })).toEqual({
-      allowed: true,
-      limit: 2,
-      remaining: 0,
-      reset: 1000,
-      retryAfter: 0,
-      source: 'store',
-    })
-    expect(limiter.limitSync('k')).toEqual({
-      allowed: false,
-      limit: 2,
-      remaining: 0,
-      reset: 1000,
-      retryAfter: 1000,
-      source: 'store',
-    })
+    expect(limiter.limitSync('k')).toEqual(result(true, 1, 1000, 0, 'store'))
+    expect(limiter.limitSync('k', { cost: 1 })).toEqual(result(true, 0, 1000, 0, 'store'))
+    expect(limiter.limitSync('k')).toEqual(result(false, 0, 1000, 1000, 'store'))
     clock.advance(400)
-    expect(limiter.peekSync('k')).toEqual({
-      allowed: false,
-      limit: 2,
-      remaining: 0,
-      reset: 600,
-      retryAfter: 600,
-      source: 'block-cache',
-    })
+    expect(limiter.peekSync('k')).toEqual(result(false, 0, 600, 600, 'block-cache'))
     clock.advance(600)
-    expect(limiter.limitSync('k')).toEqual({
-      allowed: true,
-      limit: 2,
-      remaining: 1,
-      reset: 1000,
-      retryAfter: 0,
-      source: 'store',
-    })
+    expect(limiter.limitSync('k')).toEqual(result(true, 1, 1000, 0, 'store'))
   })
 
   it('throw SecRateLimitError for the calls limit() rejects, changing nothing', () => {

@@ -72,4 +72,18 @@ describe('nodeSigningCrypto', () => {
       { numRuns: 100 },
     )
   })
+
+  it('gives the same HMAC whatever the length of the messages before, with one key (its buffers reused or not)', async () => {
+    const key = utf8.encode('AWS4 signing key of 32 bytes....')
+    const lengths = [0, 10, 300, 100, 1500, 5000, 20, 4096, 1365, 1366, 7]
+    for (const length of lengths) {
+      const text = 'é'.repeat(Math.floor(length / 2)) + 'a'.repeat(length % 2)
+      const bytes = new Uint8Array(length).fill(length % 251)
+      expect(nodeSigningCrypto.hmacSha256Hex(key, text)).toBe(await webHmac(key, utf8.encode(text)))
+      expect(nodeSigningCrypto.hmacSha256Hex(key, bytes)).toBe(await webHmac(key, bytes))
+      expect(nodeSigningCrypto.hmacSha256Hex(key, '3 bytes each: ሴ'.repeat(length >> 4))).toBe(
+        await webHmac(key, utf8.encode('3 bytes each: ሴ'.repeat(length >> 4))),
+      )
+    }
+  })
 })

@@ -39,6 +39,35 @@ describe('isHexDigest', () => {
   })
 })
 
+describe('isHexDigest at an offset', () => {
+  const header = `AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request, Signature=${digest}`
+  const at = header.length - 64
+
+  it('checks the last 64 characters from the offset, where they stand', () => {
+    expect(isHexDigest(header, at)).toBe(true)
+    expect(isHexDigest(`${header}0`, at)).toBe(false)
+    expect(isHexDigest(header, at - 1)).toBe(false)
+    expect(isHexDigest(header, at + 1)).toBe(false)
+    expect(isHexDigest(`${header.slice(0, -1)}G`, at)).toBe(false)
+    expect(isHexDigest(digest.slice(1), -1)).toBe(false)
+  })
+
+  it('answers as the check of the slice does, for any prefix and offset', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[0-9a-f]{64}$/)),
+        fc.integer({ min: -2, max: 2 }),
+        (prefix, tail, shift) => {
+          const value = prefix + tail
+          const from = prefix.length + shift
+          expect(isHexDigest(value, from)).toBe(from >= 0 && isHexDigest(value.slice(from)))
+        },
+      ),
+    )
+  })
+})
+
 describe('hexEqual', () => {
   it('compares equal-length strings fully and refuses other lengths', () => {
     expect(hexEqual(digest, digest)).toBe(true)
@@ -61,6 +90,29 @@ describe('hexEqual', () => {
       fc.property(fc.oneof(hexish, fc.string()), fc.oneof(hexish, fc.string()), (a, b) => {
         expect(hexEqual(a, b)).toBe(a === b)
         expect(hexEqual(a, a)).toBe(true)
+      }),
+    )
+  })
+})
+
+describe('hexEqual at an offset', () => {
+  it('compares the expected digest with the end of a value from an offset', () => {
+    const header = `Signature=${digest}`
+    expect(hexEqual(digest, header, 10)).toBe(true)
+    expect(hexEqual(digest, `${header.slice(0, -1)}0`, 10)).toBe(false)
+    expect(hexEqual(digest, `${header}0`, 10)).toBe(false)
+    expect(hexEqual(digest, header, 9)).toBe(false)
+    expect(hexEqual(digest, header, 11)).toBe(false)
+    expect(hexEqual('', digest, 64)).toBe(true)
+    expect(hexEqual('\u0000b', 'b', -1)).toBe(false)
+  })
+
+  it('answers as === on the slice does', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 10 }), fc.string(), fc.string(), (prefix, expected, tail) => {
+        const value = prefix + tail
+        expect(hexEqual(expected, value, prefix.length)).toBe(expected === tail)
+        expect(hexEqual(tail, value, prefix.length)).toBe(true)
       }),
     )
   })

@@ -18,7 +18,7 @@ import {
 import { canonicalPath } from './canonical-path.js'
 import { canonicalQuery, parseQuery, type QueryParameter } from './canonical-query.js'
 import { canonicalRequest, stringToSign } from './canonical-request.js'
-import { hexEqual } from './hex-digest.js'
+import { hexEqual, isHexDigest } from './hex-digest.js'
 import { headerNameSchema, type SigV4Naming } from './naming.js'
 import { maxPresignSeconds, schemeEntries, schemeSettings, unsignedPayload } from './scheme-options.js'
 import { hmacHex, type SigningCrypto } from './signing-crypto.js'
@@ -228,6 +228,8 @@ interface SignedList {
   readonly names: readonly string[]
   /** The names joined with `;`, as the canonical request ends. */
   readonly joined: string
+  /** `name:` for each name, as its line of the canonical request starts. */
+  readonly labels: readonly string[]
   /** The first required header the list lacks, for a request signed in its headers. */
   readonly missing: string | undefined
   /** Where the date header is in {@link names}; -1 when it is not signed. */
@@ -245,7 +247,12 @@ interface Presented {
   readonly signed: SignedList
   /** See {@link AuthorizationScope.scope}. */
   readonly scope: string
+  /** Holds the signature from {@link signatureAt} to its end: the header itself, for a request signed in it. */
   readonly signature: string
+  /** Where the signature starts in {@link signature}. */
+  readonly signatureAt: number
+  /** What the nonce is recorded under: `sigv4:<access key id>:`, then the nonce. */
+  readonly noncePrefix: string
   readonly amzDate: string | undefined
   readonly expires: string | undefined
   readonly nonce: string | undefined
@@ -259,6 +266,8 @@ interface AuthorizationScope {
   readonly signed: SignedList
   /** The credential scope the string to sign names, `date/region/service/terminator`, once the scope is checked. */
   readonly scope: string
+  /** See {@link Presented.noncePrefix}. */
+  readonly noncePrefix: string
 }
 
 /** The parameters of a request without a query. */
@@ -270,6 +279,11 @@ const authorizationCacheSize = 1000
 const maxCachedAuthorizationLength = 512
 /** What precedes the signature at the end of a header whose parse can be kept: a separator, then the label. */
 const signatureLabel = 'Signature='
+
+/** The start of every nonce's key in the store: the scheme and the access key id, so clients never collide. */
+function noncePrefixOf(accessKeyId: string): string {
+  return `sigv4:${accessKeyId}:`
+}
 
 /** The active secrets of a known access key id, and the principal it authenticates. */
 interface ClientSecrets {
@@ -472,6 +486,8 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
       signed: signedList(signedHeaders),
       scope: `${credential.date}/${scopeTail}`,
       signature,
+      signatureAt: 0,
+      noncePrefix: noncePrefixOf(credential.accessKeyId),
       amzDate: found.get(params.date),
       expires: found.get(params.expires) ?? '',
       nonce: nonce === undefined ? undefined : percentDecode(nonce),
@@ -484,6 +500,7 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
     return {
       names,
       joined: names.join(';'),
+      labels: names.map((name) => `${name}:`),
       missing: required.find((name) => !names.includes(name)),
       dateAt: names.indexOf(lower.date),
       nonceAt: nonceLower === undefined ? -1 : names.indexOf(nonceLower),
@@ -531,10 +548,10 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
       value.startsWith(signatureLabel, tail - signatureLabel.length)
     const head = cacheable ? value.slice(0, tail) : ''
     let scope = cacheable ? (head === lastHead ? lastScope : authorizations.get(head)) : undefined
-    let signature: string
+    let signature = value
+    let signatureAt = tail
     if (scope !== undefined) {
-      signature = value.slice(tail)
-      if (!isHexSignature(signature)) return malformedAuthorization
+      if (!isHexDigest(value, tail)) return malformedAuthorization
     } else {
       const parsed = parseSigV4Authorization(value, naming.algorithm)
       if (parsed === undefined) return malformedAuthorization
@@ -542,8 +559,10 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
         credential: parsed.credential,
         signed: signedList(parsed.signedHeaders),
         scope: `${parsed.credential.date}/${scopeTail}`,
+        noncePrefix: noncePrefixOf(parsed.credential.accessKeyId),
       }
       signature = parsed.signature
+      signatureAt = 0
       if (cacheable) {
         // Kept and handed to every later request of the client (as `signedHeaders`): frozen.
         Object.freeze(parsed.signedHeaders)
@@ -563,6 +582,8 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
       signed: scope.signed,
       scope: scope.scope,
       signature,
+      signatureAt,
+      noncePrefix: scope.noncePrefix,
       amzDate: undefined,
       expires: undefined,
       nonce: undefined,
@@ -579,11 +600,11 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
       : clientSecrets(accessKeyId, found)
   }
 
-  /** Records the nonce; a store that throws or rejects becomes a 503. Answers directly when the store does. */
-  function record(accessKeyId: string, nonce: string, ttl: number): boolean | Promise<boolean> {
+  /** Records the nonce under its prefix; a store that throws or rejects becomes a 503. Answers directly when the store does. */
+  function record(prefix: string, nonce: string, ttl: number): boolean | Promise<boolean> {
     let recorded: boolean | Promise<boolean>
     try {
-      recorded = (nonceStore as NonceStore).record(`sigv4:${accessKeyId}:${nonce}`, ttl)
+      recorded = (nonceStore as NonceStore).record(prefix + nonce, ttl)
     } catch {
       throw nonceStoreFailure()
     }
@@ -610,8 +631,9 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
     const { credential, signed, presigned } = presented
     const signedHeaders = signed.names
     // The values of the signed headers, read once for the checks below and the canonical request.
-    const values: (readonly string[] | string)[] = []
-    for (const name of signedHeaders) values.push(request.headers.getAll(name))
+    const values = new Array<readonly string[] | string>(signedHeaders.length)
+    for (let i = 0; i < signedHeaders.length; i++)
+      values[i] = request.headers.getAll(signedHeaders[i] as string)
 
     // The time, in the header or the query.
     let amzDate = presented.amzDate
@@ -680,7 +702,7 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
     if (contentHash !== undefined) {
       if (contentHash === unsignedPayload) {
         if (!allowUnsigned) return unsignedRefused
-      } else if (!isHexSignature(contentHash)) return malformedHash
+      } else if (!isHexDigest(contentHash)) return malformedHash
     }
 
     // The date, nonce and content hash headers just checked hold no whitespace: each is its own
@@ -705,6 +727,7 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
       query: presigned ? canonicalQuery(presented.query, params.signature) : canonicalQuery(presented.query),
       signedHeaders,
       signedHeaderList: signed.joined,
+      headerLabels: signed.labels,
       headerValues: values,
       payloadHash,
     })
@@ -719,7 +742,8 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
     for (const secret of client.secrets) {
       const derived = keys.key(secret, credential.date, region, service)
       const mac = hmacHex(crypto, derived instanceof Uint8Array ? derived : await derived, toSign)
-      if (hexEqual(typeof mac === 'string' ? mac : await mac, presented.signature)) match = true
+      if (hexEqual(typeof mac === 'string' ? mac : await mac, presented.signature, presented.signatureAt))
+        match = true
     }
     if (!match) return badSignature
 
@@ -734,7 +758,7 @@ export function verifierFrom(where: string, parsed: v.InferOutput<typeof options
     // rest of its window plus the skew, so an instance whose clock lags by up to the skew (or a
     // store whose clock does) still refuses the replay.
     if (nonce !== undefined) {
-      const recorded = record(credential.accessKeyId, nonce, acceptUntil - now + skew)
+      const recorded = record(presented.noncePrefix, nonce, acceptUntil - now + skew)
       if (!(typeof recorded === 'boolean' ? recorded : await recorded)) return replayed
     }
     return {

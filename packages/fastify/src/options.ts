@@ -12,6 +12,11 @@ export interface SecFastifyOptions {
    *
    * - `'onRequest'`: before Fastify parses the body, so a denied request costs no parsing and guards
    *   read the raw body first; the plugin then replays the bytes they read to Fastify's parsers.
+   *   It also puts its own `application/json` parser in place of Fastify's default one (same
+   *   results, same errors, the app's `onProtoPoisoning` and `bodyLimit`): a body a `body()` or
+   *   `validate()` guard already parsed becomes `request.body` as received, without a second parse.
+   *   A JSON parser the app registers before the plugin is kept; to add one after it, call
+   *   `removeContentTypeParser('application/json')` first.
    * - `'preHandler'`: after parsing, schema validation and your own `onRequest`/`preValidation`
    *   hooks (for example an authentication plugin). Guards that read the body then see the bytes
    *   Fastify's parser read, up to the route's `bodyLimit`.

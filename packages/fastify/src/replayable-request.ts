@@ -3,6 +3,13 @@ import { Readable } from 'node:stream'
 import type { RequestHeaders, SecurityRequest } from '@sec/core'
 import { fromNodeRequest } from '@sec/node'
 
+/** The JSON a body guard parsed, and the length of the body it parsed it from. */
+export interface ParsedBody {
+  readonly value: unknown
+  /** Bytes. */
+  readonly length: number
+}
+
 /** A {@link SecurityRequest} that can hand the body a guard read on to Fastify's parsers. */
 export interface ReplayableRequest extends SecurityRequest {
   /**
@@ -10,6 +17,16 @@ export interface ReplayableRequest extends SecurityRequest {
    * the body, so Fastify reads the untouched request stream itself.
    */
   replay(): Promise<Readable> | undefined
+  /**
+   * The JSON value a body guard parsed from this request's body, once every check passed, for
+   * Fastify's JSON parser; `undefined` when no guard parsed the body as JSON.
+   */
+  parsedBody(): ParsedBody | undefined
+  /**
+   * Like {@link ReplayableRequest.replay}, for a body a guard parsed as JSON: a stream that reads
+   * the bytes only when a parser other than the plugin's JSON parser asks for them.
+   */
+  lazyReplay(): Readable
 }
 
 /**
@@ -24,6 +41,7 @@ class NodeReplayableRequest implements ReplayableRequest {
   readonly encrypted: boolean
   readonly #inner: SecurityRequest
   #read = false
+  #parsed: ParsedBody | undefined
 
   constructor(inner: SecurityRequest) {
     this.method = inner.method
@@ -39,10 +57,45 @@ class NodeReplayableRequest implements ReplayableRequest {
     return this.#inner.body(limit)
   }
 
+  parsedJson(value: unknown, bytes: Uint8Array): void {
+    this.#parsed = { value, length: bytes.byteLength }
+  }
+
   replay(): Promise<Readable> | undefined {
     if (!this.#read) return undefined
     // The body is cached after the first read: an unbounded limit only returns the same bytes.
     return this.#inner.body(Number.MAX_SAFE_INTEGER).then(replayStream)
+  }
+
+  parsedBody(): ParsedBody | undefined {
+    return this.#parsed
+  }
+
+  lazyReplay(): Readable {
+    return new LazyReplay(this.#inner)
+  }
+}
+
+/** A stream of the cached body that fetches the bytes only when first read. */
+class LazyReplay extends Readable {
+  readonly #source: SecurityRequest
+  #started = false
+
+  constructor(source: SecurityRequest) {
+    super()
+    this.#source = source
+  }
+
+  override _read(): void {
+    if (this.#started) return
+    this.#started = true
+    this.#source.body(Number.MAX_SAFE_INTEGER).then(
+      (bytes) => {
+        this.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+        this.push(null)
+      },
+      (error: Error) => this.destroy(error),
+    )
   }
 }
 

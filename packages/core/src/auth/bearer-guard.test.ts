@@ -11,7 +11,7 @@ import {
   startJwksServer,
   type TestKeyPair,
 } from './test-issuer.js'
-import { KeySourceUnavailableError } from './token-errors.js'
+import { InvalidTokenError, KeySourceUnavailableError } from './token-errors.js'
 import { createTokenVerifier } from './verify-token.js'
 
 const now = Date.UTC(2026, 0, 15, 12, 0, 0)
@@ -209,6 +209,71 @@ describe('bearer', () => {
       expect(error).toBeInstanceOf(KeySourceUnavailableError)
       expect((error as Error).cause).toBe(failure)
     }
+  })
+
+  it('answers a cached token without a promise, still asking the revocation store each time', async () => {
+    const revoked = new Set<string>()
+    const calls: string[] = []
+    const revocationStore = {
+      revoke: () => undefined,
+      isRevoked: (jti: string) => {
+        calls.push(jti)
+        return revoked.has(jti)
+      },
+    }
+    const checked = guard({ revocationStore })
+    const token = `Bearer ${await signToken(key, claims)}`
+    const results: unknown[] = []
+    const probe: Guard = {
+      name: 'probe',
+      check(ctx) {
+        const result = checked.check(ctx)
+        results.push(result)
+        return result
+      },
+    }
+    expect((await protect([probe], token)).verdict).toBe('allow')
+    expect(results[0]).toBeInstanceOf(Promise)
+    const cached = await protect([probe], token)
+    expect(results[1]).toBeUndefined()
+    expect(cached.principal).toEqual({ id: 'user-1', kind: 'user', scopes: ['notes:read'], claims })
+    revoked.add('jti-1')
+    const refused = await protect([probe], token)
+    expect(results[2]).toMatchObject({ kind: 'challenge' })
+    expect(refused.response?.status).toBe(401)
+    expect(refused.facts.bearer).toEqual({ rejected: 'revoked' })
+    expect(calls).toEqual(['jti-1', 'jti-1', 'jti-1'])
+  })
+
+  it('waits for a revocation store that answers with a promise, for a cached token too', async () => {
+    const revocationStore = { revoke: () => undefined, isRevoked: async (jti: string) => jti === 'jti-1' }
+    const checked = guard({ revocationStore })
+    const token = `Bearer ${await signToken(key, claims)}`
+    for (let i = 0; i < 2; i++) {
+      const ctxResult: unknown[] = []
+      const probe: Guard = {
+        name: 'probe',
+        check(ctx) {
+          const result = checked.check(ctx)
+          ctxResult.push(result)
+          return result
+        },
+      }
+      const outcome = await protect([probe], token)
+      expect(ctxResult[0]).toBeInstanceOf(Promise)
+      expect(outcome.response?.status).toBe(401)
+    }
+  })
+
+  it('refuses a token a verifier passed in throws on synchronously, as one it rejects', async () => {
+    const verifier = {
+      verify: (): Promise<never> => {
+        throw new InvalidTokenError('signature')
+      },
+    }
+    const outcome = await protect([bearer({ verifier })], `Bearer ${await signToken(key, claims)}`)
+    expect(outcome.response?.status).toBe(401)
+    expect(outcome.facts.bearer).toEqual({ rejected: 'signature' })
   })
 
   it('emits auth.rejected with the reason for a refused token, and nothing for a missing one', async () => {

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { configError, parseOptions } from '../config/index.js'
-import { challenge, deny, type Guard, type GuardResult } from '../pipeline/index.js'
+import { challenge, deny, type Guard, type GuardContext, type GuardResult } from '../pipeline/index.js'
 import { catalogProblem } from '../problem/index.js'
 import { authUnavailableRetryAfter } from './auth-unavailable.js'
 import { readBearerCredentials } from './bearer-credentials.js'
@@ -10,7 +10,12 @@ import {
   type TokenVerifierOptions,
   tokenVerifierEntries,
 } from './token-verifier-options.js'
-import { createVerifierFromPolicy, type TokenVerifier } from './verify-token.js'
+import {
+  createVerifierFromPolicy,
+  type InstantTokenVerifier,
+  type TokenVerifier,
+  type VerifiedToken,
+} from './verify-token.js'
 import { formatBearerChallenge, isValidRealm, isValidScope } from './www-authenticate.js'
 
 /** What every `bearer()` guard accepts besides the verifier's options. */
@@ -83,6 +88,10 @@ function resolveScopes(scopes: readonly unknown[] | undefined): readonly string[
       )
     return scope
   })
+}
+
+function isInstant(verifier: TokenVerifier): verifier is InstantTokenVerifier {
+  return typeof (verifier as Partial<InstantTokenVerifier>).verifyNow === 'function'
 }
 
 function resolveVerifier(parsed: v.InferOutput<typeof optionsSchema>): TokenVerifier {
@@ -168,36 +177,56 @@ export function bearer(options: BearerOptions | BearerWithVerifierOptions): Guar
     'www-authenticate': formatBearerChallenge(realm, { error: 'insufficient_scope', scopes: requiredScopes }),
   }
 
+  function refused(ctx: GuardContext, error: unknown): GuardResult {
+    if (error instanceof KeySourceUnavailableError) {
+      ctx.emit({ type: 'auth.unavailable', scheme: 'bearer', error })
+      return deny(unavailableProblem, unavailableHeaders)
+    }
+    if (!(error instanceof InvalidTokenError)) throw error
+    ctx.facts.bearer = { rejected: error.reason } satisfies BearerFacts
+    ctx.emit({ type: 'auth.rejected', scheme: 'bearer', reason: error.reason, keyId: undefined })
+    return challenge(invalidProblem, invalidHeaders)
+  }
+
+  function accepted(ctx: GuardContext, verified: VerifiedToken): GuardResult {
+    const principal = verified.principal
+    ctx.principal = principal
+    ctx.facts.bearer = {
+      issuer: verified.issuer,
+      tokenId: verified.tokenId,
+      clientId: verified.clientId,
+      expiresAt: verified.expiresAt,
+    } satisfies BearerFacts
+    for (const scope of requiredScopes)
+      if (!principal.scopes.includes(scope)) return deny(scopeProblem, scopeHeaders)
+    return undefined
+  }
+
+  // A token the verifier has cached (and, with a revocation store that answers in process, found
+  // not revoked) is accepted without a promise.
+  const instant = isInstant(verifier) ? verifier : undefined
+
   return {
     name: 'bearer',
-    async check(ctx): Promise<GuardResult> {
+    check(ctx): GuardResult | Promise<GuardResult> {
       const credentials = readBearerCredentials(ctx.request.headers.get('authorization'))
       if (credentials.kind === 'missing') return challenge(missingProblem, missingHeaders)
       if (credentials.kind === 'malformed') return deny(malformedProblem, malformedHeaders)
-      let verified: Awaited<ReturnType<TokenVerifier['verify']>>
+      let answer: VerifiedToken | Promise<VerifiedToken>
       try {
-        verified = await verifier.verify(credentials.token, { now: ctx.now() })
+        answer =
+          instant === undefined
+            ? Promise.resolve(verifier.verify(credentials.token, { now: ctx.now() }))
+            : instant.verifyNow(credentials.token, ctx.now())
       } catch (error) {
-        if (error instanceof KeySourceUnavailableError) {
-          ctx.emit({ type: 'auth.unavailable', scheme: 'bearer', error })
-          return deny(unavailableProblem, unavailableHeaders)
-        }
-        if (!(error instanceof InvalidTokenError)) throw error
-        ctx.facts.bearer = { rejected: error.reason } satisfies BearerFacts
-        ctx.emit({ type: 'auth.rejected', scheme: 'bearer', reason: error.reason, keyId: undefined })
-        return challenge(invalidProblem, invalidHeaders)
+        return refused(ctx, error)
       }
-      const principal = verified.principal
-      ctx.principal = principal
-      ctx.facts.bearer = {
-        issuer: verified.issuer,
-        tokenId: verified.tokenId,
-        clientId: verified.clientId,
-        expiresAt: verified.expiresAt,
-      } satisfies BearerFacts
-      for (const scope of requiredScopes)
-        if (!principal.scopes.includes(scope)) return deny(scopeProblem, scopeHeaders)
-      return undefined
+      if (answer instanceof Promise)
+        return answer.then(
+          (verified) => accepted(ctx, verified),
+          (error: unknown) => refused(ctx, error),
+        )
+      return accepted(ctx, answer)
     },
   }
 }

@@ -173,8 +173,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return createVerifierFromPolicy(resolveTokenVerifierPolicy('createTokenVerifier', parsed))
 }
 
+/** A {@link TokenVerifier} that answers without a promise when it can (what `bearer()` uses). */
+export interface InstantTokenVerifier extends TokenVerifier {
+  /**
+   * What {@link TokenVerifier.verify} answers, returned directly when the token is cached and the
+   * revocation store (if any) answered synchronously; a promise otherwise. It may throw
+   * synchronously what `verify` rejects with.
+   */
+  verifyNow(token: string, now: number): VerifiedToken | Promise<VerifiedToken>
+}
+
 /** Builds a verifier from a checked policy (shared by {@link createTokenVerifier} and `bearer()`). */
-export function createVerifierFromPolicy(policy: TokenVerifierPolicy): TokenVerifier {
+export function createVerifierFromPolicy(policy: TokenVerifierPolicy): InstantTokenVerifier {
   const getKey = createKeyResolver(policy.keySource)
   const cache = policy.cacheSize > 0 ? createVerificationCache<CachedToken>(policy.cacheSize) : undefined
   const revocations = policy.revocationStore
@@ -202,21 +212,33 @@ export function createVerifierFromPolicy(policy: TokenVerifierPolicy): TokenVeri
     }
   }
 
+  function checkRevocation(verified: VerifiedToken): VerifiedToken | Promise<VerifiedToken> {
+    if (revocations === undefined || verified.tokenId === undefined) return verified
+    const revoked = isTokenRevoked(revocations, verified.tokenId)
+    if (revoked === true) throw new InvalidTokenError('revoked', 'jti')
+    if (revoked === false) return verified
+    return revoked.then((isRevoked) => {
+      if (isRevoked) throw new InvalidTokenError('revoked', 'jti')
+      return verified
+    })
+  }
+
+  async function verifyUncached(token: string, now: number): Promise<VerifiedToken> {
+    const entry = await verifyFresh(token, now)
+    cache?.set(token, entry, entry.validUntil)
+    return checkRevocation(entry.token)
+  }
+
+  function verifyNow(token: string, now: number): VerifiedToken | Promise<VerifiedToken> {
+    const entry = cache?.get(token, now)
+    if (entry === undefined) return verifyUncached(token, now)
+    return checkRevocation(entry.token)
+  }
+
   return {
     async verify(token, verifyOptions) {
-      const now = verifyOptions?.now ?? (clock === undefined ? Date.now() : clock.now())
-      let entry = cache?.get(token, now)
-      if (entry === undefined) {
-        entry = await verifyFresh(token, now)
-        cache?.set(token, entry, entry.validUntil)
-      }
-      const verified = entry.token
-      if (revocations !== undefined && verified.tokenId !== undefined) {
-        const revoked = isTokenRevoked(revocations, verified.tokenId)
-        if (revoked === true || (revoked !== false && (await revoked)))
-          throw new InvalidTokenError('revoked', 'jti')
-      }
-      return verified
+      return verifyNow(token, verifyOptions?.now ?? (clock === undefined ? Date.now() : clock.now()))
     },
+    verifyNow,
   }
 }

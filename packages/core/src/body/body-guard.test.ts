@@ -267,6 +267,41 @@ describe('body()', () => {
   })
 
   describe('JSON', () => {
+    /** A request that records what the guard reports through `parsedJson`. */
+    function reporting(payload: string, headers: Record<string, string> = json) {
+      const reports: { value: unknown; text: string }[] = []
+      const inner = request(payload, headers)
+      const observed: SecurityRequest = {
+        ...inner,
+        body: (limit) => inner.body(limit),
+        parsedJson: (value, bytes) => reports.push({ value, text: new TextDecoder().decode(bytes) }),
+      }
+      return { observed, reports }
+    }
+
+    it('reports the JSON it accepted and its bytes to a request that asks', async () => {
+      const { observed, reports } = reporting('{"title":"a","tags":["x"]}')
+      const outcome = await security.protect(observed, { guards: [body()] })
+      expect(outcome.body).toEqual({ title: 'a', tags: ['x'] })
+      expect(reports).toEqual([{ value: { title: 'a', tags: ['x'] }, text: '{"title":"a","tags":["x"]}' }])
+      expect(reports[0]?.value).toBe(outcome.body)
+    })
+
+    it('reports nothing for a refused, empty or non-JSON body', async () => {
+      const cases: [string, Record<string, string>][] = [
+        ['{"__proto__":{}}', json],
+        ['{"a":1,"a":2}', json],
+        ['', json],
+        ['a=1', { 'content-type': 'application/x-www-form-urlencoded' }],
+      ]
+      for (const [payload, headers] of cases) {
+        const { observed, reports } = reporting(payload, headers)
+        const guard = body({ types: ['application/json', 'application/x-www-form-urlencoded'] })
+        await security.protect(observed, { guards: [guard] })
+        expect(reports).toEqual([])
+      }
+    })
+
     it('refuses malformed JSON without echoing the parser', async () => {
       const outcome = await send(body(), '{"password":"hunter2",}')
       expect(answer(outcome)).toEqual(

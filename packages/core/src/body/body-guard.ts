@@ -59,7 +59,11 @@ export function createBodyReader(where: string, options: BodyOptions | undefined
     return ctx.body(limit).then((bytes) => {
       if (bytes.byteLength === 0) ctx.input.body = undefined
       else if (kind === undefined) refuse(ctx, detail)
-      else ctx.input.body = parse(kind, bytes, settings)
+      else {
+        const value = parse(kind, bytes, settings)
+        ctx.input.body = value
+        if (kind === 'json') ctx.request.parsedJson?.(value, bytes)
+      }
       ctx.setLocal(bodyParsedKey, true)
     })
   }

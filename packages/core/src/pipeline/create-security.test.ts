@@ -140,6 +140,9 @@ describe('createSecurity', () => {
   })
 
   it('says the outcome is observed only when there are event sinks', async () => {
+    expect(createSecurity().observed).toBe(false)
+    expect(createSecurity({ events: [] }).observed).toBe(false)
+    expect(createSecurity({ events: () => undefined }).observed).toBe(true)
     const unobserved = await createSecurity().protect(request())
     const observed = await createSecurity({ events: () => undefined }).protect(request())
     const emptySinks = await createSecurity({ events: [] }).protect(request())

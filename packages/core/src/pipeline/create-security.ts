@@ -57,6 +57,12 @@ export interface Security {
   errorResponse(error: unknown, outcome?: Outcome): EarlyResponse
   /** A bare problem response for a status, e.g. a framework's 404 or 405. */
   statusResponse(status: number, outcome?: Outcome): EarlyResponse
+  /**
+   * Whether `outcome.finish()` emits anything: `true` when `events` sinks were given. An adapter
+   * may skip reporting each response's status when it is `false`. Optional for objects made
+   * elsewhere than `createSecurity()`; treat a missing value as `true`.
+   */
+  readonly observed?: boolean
 }
 
 const guardSchema = v.custom<Guard>(
@@ -82,6 +88,8 @@ const optionsSchema = v.strictObject({
     v.custom<RandomSource>((x) => typeof x === 'function', 'Expected a function like crypto.getRandomValues'),
   ),
 })
+
+const noGuards: readonly Guard[] = []
 
 function isThenable(value: unknown): value is PromiseLike<GuardResult> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
@@ -155,29 +163,68 @@ export function createSecurity(options: SecurityOptions = {}): Security {
     }
   }
 
-  async function run(
+  async function end(
     outcome: RequestOutcome,
     guards: readonly Guard[],
     rest: readonly Guard[],
+    i: number,
+    decision: Decision,
   ): Promise<Outcome> {
+    await runAlways(outcome, guards, i + 1)
+    await runAlways(outcome, rest, 0)
+    outcome.decide(decision, (guards[i] as Guard).name)
+    return outcome
+  }
+
+  /** Runs `guards` from `from` on; `pending` is what guard `from - 1` returned, still to settle. */
+  async function runAsync(
+    outcome: RequestOutcome,
+    guards: readonly Guard[],
+    rest: readonly Guard[],
+    from: number,
+    pending: PromiseLike<GuardResult>,
+  ): Promise<Outcome> {
+    let decision: Decision | undefined
+    try {
+      decision = (await pending) ?? undefined
+    } catch (error) {
+      decision = decisionForError(outcome, error)
+    }
+    if (decision !== undefined) return end(outcome, guards, rest, from - 1, decision)
+    const next = run(outcome, guards, rest, from)
+    return isThenable(next) ? next : outcome
+  }
+
+  /**
+   * Runs `guards` in order from `from`. It stays synchronous while the guards answer
+   * synchronously (headers, CORS, HTTPS, an in-process rate limit), so only the guards that wait
+   * (a body, a remote store) cost a promise. `undefined` means every guard passed.
+   */
+  function run(
+    outcome: RequestOutcome,
+    guards: readonly Guard[],
+    rest: readonly Guard[],
+    from = 0,
+  ): Promise<Outcome> | undefined {
     const ctx = outcome.ctx
-    for (let i = 0; i < guards.length; i++) {
+    for (let i = from; i < guards.length; i++) {
       const guard = guards[i] as Guard
       let decision: Decision | undefined
       try {
-        let result = guard.check(ctx)
-        if (isThenable(result)) result = await result
+        const result = guard.check(ctx)
+        if (isThenable(result)) return runAsync(outcome, guards, rest, i + 1, result)
         decision = result ?? undefined
       } catch (error) {
         decision = decisionForError(outcome, error)
       }
-      if (decision !== undefined) {
-        await runAlways(outcome, guards, i + 1)
-        await runAlways(outcome, rest, 0)
-        outcome.decide(decision, guard.name)
-        return outcome
-      }
+      if (decision !== undefined) return end(outcome, guards, rest, i, decision)
     }
+    return undefined
+  }
+
+  async function runRoute(outcome: RequestOutcome, pending: Promise<Outcome>, route: readonly Guard[]) {
+    await pending
+    if (outcome.response === undefined && route.length > 0) await run(outcome, route, [])
     return outcome
   }
 
@@ -186,14 +233,21 @@ export function createSecurity(options: SecurityOptions = {}): Security {
   }
 
   return {
-    async protect(request, route) {
-      const ctx = new RequestContext(request, runtime, resolveClient)
-      if (route?.params !== undefined) ctx.params = route.params
-      const outcome = new RequestOutcome(ctx, runtime)
-      const routeGuards = route?.guards ?? []
-      await run(outcome, appGuards, routeGuards)
-      if (outcome.response === undefined && routeGuards.length > 0) await run(outcome, routeGuards, [])
-      return outcome
+    protect(request, route) {
+      // Not an async function, so that guards answering synchronously cost no promise; a throw
+      // (a request object that is not a SecurityRequest) still reaches the caller as a rejection.
+      try {
+        const ctx = new RequestContext(request, runtime, resolveClient)
+        if (route?.params !== undefined) ctx.params = route.params
+        const outcome = new RequestOutcome(ctx, runtime)
+        const routeGuards = route?.guards ?? noGuards
+        const app = run(outcome, appGuards, routeGuards)
+        if (app !== undefined) return runRoute(outcome, app, routeGuards)
+        if (outcome.response !== undefined || routeGuards.length === 0) return Promise.resolve(outcome)
+        return run(outcome, routeGuards, noGuards) ?? Promise.resolve(outcome)
+      } catch (error) {
+        return Promise.reject(error)
+      }
     },
 
     async resume(outcome, route) {
@@ -201,7 +255,7 @@ export function createSecurity(options: SecurityOptions = {}): Security {
         throw new TypeError('resume() takes an outcome returned by protect().')
       if (outcome.response !== undefined) return outcome
       if (route.params !== undefined) outcome.ctx.params = route.params
-      return run(outcome, route.guards ?? [], [])
+      return (await run(outcome, route.guards ?? noGuards, noGuards)) ?? outcome
     },
 
     errorResponse(error, outcome) {
@@ -230,5 +284,7 @@ export function createSecurity(options: SecurityOptions = {}): Security {
     statusResponse(status, outcome) {
       return problemResponse(contextOf(outcome)?.responseHeaders, statusProblem(status), undefined)
     },
+
+    observed: runtime.hasSinks,
   }
 }

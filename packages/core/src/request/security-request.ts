@@ -35,4 +35,14 @@ export interface SecurityRequest {
    * bytes. Later calls return the cached bytes (or fail again if they exceed the new `limit`).
    */
   body(limit: number): Promise<Uint8Array>
+  /**
+   * Optional; adapters implement it, guards never call it except to report a parse. The `body()`
+   * guard (and `validate()` when it reads the body itself) calls it with the JSON value it parsed
+   * and the bytes `body()` returned, once every check passed: strict UTF-8, no `__proto__`,
+   * `constructor` or `prototype` key, no repeated key, within the depth and size limits. The value
+   * is `JSON.parse` of the body as received, before any schema transformed it. An adapter whose
+   * framework parses JSON bodies itself (Fastify) hands it this value instead of parsing the
+   * bytes again; it must treat both as read-only.
+   */
+  parsedJson?(value: unknown, bytes: Uint8Array): void
 }

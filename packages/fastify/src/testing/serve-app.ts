@@ -55,6 +55,8 @@ export interface Setup {
   readonly frameworkErrors?: boolean
   /** Declares the routes. */
   readonly routes?: (app: FastifyInstance) => void
+  /** Runs before the plugin is registered, e.g. to add a content-type parser of the app's own. */
+  readonly beforePlugin?: (app: FastifyInstance) => void
 }
 
 /** A running test server. */
@@ -77,6 +79,7 @@ export async function serveApp(setup: Setup = {}): Promise<TestServer> {
     ...setup.server,
     ...(setup.frameworkErrors === true && { frameworkErrors: frameworkErrors(security) }),
   })
+  setup.beforePlugin?.(app)
   await app.register(secFastify, { security, ...setup.plugin })
   setup.routes?.(app)
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -31,6 +31,8 @@ export interface FakeLimiterOptions {
   readonly resetMs?: number
   /** Default: `period`. */
   readonly retryAfterMs?: number
+  /** Whether it also answers synchronously (`limitSync`, `peekSync`), as in-process limiters do. Default: `false`. */
+  readonly sync?: boolean
 }
 
 /** Creates a {@link FakeLimiter} named `name`. */
@@ -74,5 +76,16 @@ export function fakeLimiter(name: string, options: FakeLimiterOptions): FakeLimi
       used.delete(key)
     },
   }
-  return fake
+  if (options.sync !== true) return fake
+  return Object.assign(fake, {
+    limitSync(key: string, call?: LimitCallOptions) {
+      const cost = call?.cost ?? 1
+      fake.calls.push({ key, cost })
+      return answer(key, cost, true)
+    },
+    peekSync(key: string) {
+      fake.calls.push({ key, cost: 'peek' as const })
+      return answer(key, 0, false)
+    },
+  })
 }

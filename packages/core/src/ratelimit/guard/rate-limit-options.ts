@@ -3,6 +3,7 @@ import { configError, parseOptions } from '../../config/index.js'
 import { isToken } from '../../headers/http-syntax.js'
 import type { GuardContext, Principal } from '../../pipeline/index.js'
 import type { LimitPolicy } from '../limit-policy.js'
+import { isSyncLimiter } from '../limiters/create-limiter.js'
 import type { RateLimiter } from '../rate-limiter.js'
 import { createKeyResolver, type KeyResolver, type RateLimitKey } from './limit-key.js'
 import { describeLimiter, type LimiterInfo, type RateLimitHeaderMode } from './rate-limit-headers.js'
@@ -55,6 +56,8 @@ export interface Tier {
   readonly maxCost: number
   /** Whether costs must be whole (a sliding log is in the tier). */
   readonly integerCosts: boolean
+  /** Whether every limiter of the tier decides synchronously (counters in process). */
+  readonly sync: boolean
 }
 
 /** The options of `rateLimit()`, turned once into what each request needs. */
@@ -150,6 +153,7 @@ function resolveTier(value: unknown, path: string, named: Map<string, LimiterInf
     limiters,
     maxCost: Math.min(...limiters.map((info) => info.limit)),
     integerCosts: limiters.some((info) => info.integerCosts),
+    sync: limiters.every((info) => isSyncLimiter(info.limiter)),
   }
 }
 

@@ -392,3 +392,51 @@ describe('rateLimit costs', () => {
     expect(log.calls).toEqual([])
   })
 })
+
+describe('rateLimit with in-process limiters', () => {
+  const ctxOf = async (guard: Guard) => {
+    let result: unknown
+    const probe: Guard = {
+      name: 'probe',
+      check(ctx) {
+        result = guard.check(ctx)
+        return result as ReturnType<Guard['check']>
+      },
+    }
+    const outcome = await run([probe])
+    return { result, outcome }
+  }
+
+  it('decides without a promise and answers as the promise-based limiters do', async () => {
+    const sync = fakeLimiter('api', { limit: 2, period: 60_000, resetMs: 30_500, sync: true })
+    const promised = fakeLimiter('api', { limit: 2, period: 60_000, resetMs: 30_500 })
+    for (let i = 0; i < 3; i++) {
+      const fast = await ctxOf(rateLimit({ limiter: sync }))
+      const slow = await ctxOf(rateLimit({ limiter: promised }))
+      expect(fast.result).not.toBeInstanceOf(Promise)
+      expect(slow.result).toBeInstanceOf(Promise)
+      expect(fast.outcome.verdict).toBe(slow.outcome.verdict)
+      expect(headersOf(fast.outcome)).toEqual(headersOf(slow.outcome))
+      expect(fast.outcome.response?.body).toBe(slow.outcome.response?.body)
+      expect(rateLimitReports(fast.outcome.facts)).toEqual(rateLimitReports(slow.outcome.facts))
+    }
+    expect(headersOf((await ctxOf(rateLimit({ limiter: sync }))).outcome)['retry-after']).toBe('60')
+    expect(sync.calls).toEqual(promised.calls.concat([{ key: `ip:${ip}`, cost: 1 }]))
+  })
+
+  it('peeks synchronously for a cost of 0', async () => {
+    const api = fakeLimiter('api', { limit: 1, period: 60_000, sync: true })
+    const { result, outcome } = await ctxOf(rateLimit({ limiter: api, cost: () => 0 }))
+    expect(result).toBeUndefined()
+    expect(outcome.headers.get('ratelimit')).toBe('"api";r=1;t=0')
+    expect(api.calls).toEqual([{ key: `ip:${ip}`, cost: 'peek' }])
+  })
+
+  it('waits for the others when one limiter of the tier is not in process', async () => {
+    const burst = fakeLimiter('burst', { limit: 5, period: 1_000, sync: true })
+    const daily = fakeLimiter('daily', { limit: 100, period: 86_400_000 })
+    const { result, outcome } = await ctxOf(rateLimit({ limiter: [burst, daily] }))
+    expect(result).toBeInstanceOf(Promise)
+    expect(outcome.headers.get('ratelimit')).toBe('"burst";r=4;t=1, "daily";r=99;t=86400')
+  })
+})

@@ -1,6 +1,6 @@
 import { challenge, type Guard, type GuardContext, type GuardResult } from '../../pipeline/index.js'
 import { catalogProblem } from '../../problem/index.js'
-import type { LimitCallOptions, RateLimitResult } from '../rate-limiter.js'
+import type { LimitCallOptions, RateLimitResult, SyncRateLimiter } from '../rate-limiter.js'
 import { ceilSeconds, type LimiterInfo, recordReport, writeHeaders } from './rate-limit-headers.js'
 import { type RateLimitOptions, resolveRateLimit, type Tier } from './rate-limit-options.js'
 import type { RateLimitReport } from './rate-limit-report.js'
@@ -86,38 +86,78 @@ export function rateLimit(options: RateLimitOptions): Guard {
     return challenge(rateLimited, headers)
   }
 
+  /** Records one limiter's answer; the denial when it refused the request. */
+  function record(
+    ctx: GuardContext,
+    info: LimiterInfo,
+    result: RateLimitResult,
+    units: number,
+    key: string,
+  ): GuardResult {
+    const admitted = units === 0 || result.allowed
+    const report: RateLimitReport = {
+      limiter: info.name,
+      limit: info.limit,
+      period: info.period,
+      remaining: result.remaining,
+      reset: result.reset,
+      retryAfter: admitted ? 0 : result.retryAfter,
+      allowed: admitted,
+      source: result.source,
+    }
+    const resetSeconds = admitted ? ceilSeconds(result.reset) : retryAfterSeconds(result)
+    recordReport(ctx, info, report, resetSeconds, ietf, legacy)
+    return admitted ? undefined : deny(ctx, info, result, key)
+  }
+
+  async function consult(
+    ctx: GuardContext,
+    tier: Tier,
+    units: number,
+    call: LimitCallOptions | undefined,
+    derived: string | Promise<string>,
+  ): Promise<GuardResult> {
+    const key = typeof derived === 'string' ? derived : await derived
+    let decision: GuardResult
+    for (const info of tier.limiters) {
+      const result = units === 0 ? await info.limiter.peek(key) : await info.limiter.limit(key, call)
+      decision = record(ctx, info, result, units, key)
+      if (decision !== undefined) break
+    }
+    writeHeaders(ctx)
+    return decision
+  }
+
+  // Limiters whose counters live in process answer without a promise, so a request through
+  // them pays no microtask for the rate limit.
+  function consultSync(
+    ctx: GuardContext,
+    tier: Tier,
+    units: number,
+    call: LimitCallOptions | undefined,
+    key: string,
+  ): GuardResult {
+    let decision: GuardResult
+    for (const info of tier.limiters) {
+      const limiter = info.limiter as SyncRateLimiter
+      const result = units === 0 ? limiter.peekSync(key) : limiter.limitSync(key, call)
+      decision = record(ctx, info, result, units, key)
+      if (decision !== undefined) break
+    }
+    writeHeaders(ctx)
+    return decision
+  }
+
   return {
     name: 'rate-limit',
-    async check(ctx) {
+    check(ctx) {
       const tier = tierOf(ctx.principal)
       const units = typeof cost === 'number' ? cost : checkedCost(cost(ctx), tier)
       if (units > tier.maxCost) return challenge(tooCostly)
       const call = typeof cost === 'number' ? staticCall : { cost: units }
       const derived = keyOf(ctx)
-      const key = typeof derived === 'string' ? derived : await derived
-      let decision: GuardResult
-      for (const info of tier.limiters) {
-        const result = units === 0 ? await info.limiter.peek(key) : await info.limiter.limit(key, call)
-        const admitted = units === 0 || result.allowed
-        const report: RateLimitReport = {
-          limiter: info.name,
-          limit: info.limit,
-          period: info.period,
-          remaining: result.remaining,
-          reset: result.reset,
-          retryAfter: admitted ? 0 : result.retryAfter,
-          allowed: admitted,
-          source: result.source,
-        }
-        const resetSeconds = admitted ? ceilSeconds(result.reset) : retryAfterSeconds(result)
-        recordReport(ctx, info, report, resetSeconds, ietf, legacy)
-        if (!admitted) {
-          decision = deny(ctx, info, result, key)
-          break
-        }
-      }
-      writeHeaders(ctx)
-      return decision
+      if (tier.sync && typeof derived === 'string') return consultSync(ctx, tier, units, call, derived)
+      return consult(ctx, tier, units, call, derived)
     },
   }
 }

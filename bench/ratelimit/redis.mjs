@@ -46,6 +46,13 @@ const variants = {
   },
 }
 
+// CPU seconds redis-server's main thread has used, to split a decision's cost between the processes.
+async function redisCpu() {
+  const info = await admin.info('cpu')
+  const field = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN)
+  return field('used_cpu_user_main_thread') + field('used_cpu_sys_main_thread')
+}
+
 async function run(decide, inFlight, keyOf) {
   let next = 0
   async function lane() {
@@ -86,11 +93,16 @@ for (; round < rounds; round++) {
       const decide = make(huge)
       const tag = `${round}-${inFlight}`
       await run(decide, inFlight, (i) => `warm-${tag}-${i % 1000}`)
+      const nodeBefore = process.cpuUsage()
+      const redisBefore = await redisCpu()
       const rate = await run(decide, inFlight, (i) => `client-${tag}-${i % 10_000}`)
+      const redisUs = ((await redisCpu()) - redisBefore) * 1e6
+      const nodeCpu = process.cpuUsage(nodeBefore)
+      const nodeUs = nodeCpu.user + nodeCpu.system
       samples[`${inFlight}|${name}`] ??= []
       samples[`${inFlight}|${name}`].push(rate)
       process.stderr.write(
-        `round ${round + 1} ${inFlight} in flight ${name}: ${Math.round(rate)} decisions/s\n`,
+        `round ${round + 1} ${inFlight} in flight ${name}: ${Math.round(rate)} decisions/s, CPU µs per decision: node ${(nodeUs / decisions).toFixed(1)}, redis-server ${(redisUs / decisions).toFixed(1)}\n`,
       )
     }
   }

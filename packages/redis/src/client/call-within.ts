@@ -1,5 +1,6 @@
 import { SecError } from '@sec/core'
 import { RedisStoreError } from '../errors/redis-store-error.js'
+import { type CallDeadlines, callDeadlines } from './call-deadlines.js'
 import type { RedisClient } from './redis-client.js'
 
 /**
@@ -59,24 +60,33 @@ export function attempt<T>(client: RedisClient, timeoutMs: number, operation: ()
   )
 }
 
+/** The deadlines of every call with the same `timeoutMs`, shared by the stores that use it. */
+const deadlinesByTimeout = new Map<number, CallDeadlines>()
+
+/** The shared deadlines of calls of `timeoutMs`. */
+export function deadlinesOf(timeoutMs: number): CallDeadlines {
+  let deadlines = deadlinesByTimeout.get(timeoutMs)
+  if (deadlines === undefined) {
+    deadlines = callDeadlines(timeoutMs)
+    deadlinesByTimeout.set(timeoutMs, deadlines)
+  }
+  return deadlines
+}
+
 function settleWithin<T>(
   pending: Promise<T>,
   timeoutMs: number,
   toError: (error: unknown) => Error,
 ): Promise<T> {
+  const deadlines = deadlinesOf(timeoutMs)
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new RedisStoreError('SEC_REDIS_TIMEOUT', `Redis did not answer within ${timeoutMs} ms.`))
-    }, timeoutMs)
-    timer.unref()
+    const deadline = deadlines.start(reject)
     pending.then(
       (value) => {
-        clearTimeout(timer)
-        resolve(value)
+        if (deadlines.finish(deadline)) resolve(value)
       },
       (error: unknown) => {
-        clearTimeout(timer)
-        reject(toError(error))
+        if (deadlines.finish(deadline)) reject(toError(error))
       },
     )
   })

@@ -5,18 +5,24 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { coreKey } from '../testing/core-key.js'
 import { algorithms } from '../testing/test-settings.js'
-import { rateLimitScript } from './rate-limit-script.js'
+import { rateLimitScripts } from './rate-limit-script.js'
 
-// A copy of the script whose clock is an argument, so the math can be checked at chosen instants
-// against the core algorithms. Its TTLs are shifted by a constant, so keys do not expire in real
+// Copies of the scripts whose clock is an argument, so the math can be checked at chosen instants
+// against the core algorithms. Their TTLs are shifted by a constant, so keys do not expire in real
 // time while the test's clock stands still; the TTL math itself is unchanged and checked through PTTL.
 const ttlShift = 100_000_000
-const clockLines =
-  "local time = redis.call('TIME')\nlocal now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000"
-const ttlLine = "return string.format('%d', whole)"
-const timedScript = rateLimitScript
-  .replace(clockLines, 'local now = tonumber(ARGV[5])')
-  .replace(ttlLine, `return string.format('%d', whole + ${ttlShift})`)
+const clockLines = "local time = redis.call('TIME')\nlocal now = time[1] * 1000 + time[2] / 1000"
+const timedClock = 'local now = tonumber(ARGV[4])'
+const ttlArgument = "string.format('%d', ttl)"
+const timedTtl = ttlArgument.replace('ttl)', `ttl + ${ttlShift})`)
+
+function timed(script: string): string {
+  return script.replace(clockLines, timedClock).replace(ttlArgument, timedTtl)
+}
+
+const timedScripts = Object.fromEntries(
+  algorithms.map((algorithm) => [algorithm, timed(rateLimitScripts[algorithm])]),
+) as Record<LimitAlgorithm, string>
 
 /** (limit, period) pairs whose per-unit time rounds when added to an epoch-sized clock. */
 const roundingRates: readonly (readonly [number, number])[] = [
@@ -157,14 +163,15 @@ function coreRun(policy: LimitPolicy, redisTime: boolean, start: number, steps: 
   return expected
 }
 
-describeWithRedis('the rate-limit script', () => {
+describeWithRedis('the rate-limit scripts', () => {
   let server: RedisTestServer
   let client: Redis
-  let timedSha: string
+  const timedShas: Partial<Record<LimitAlgorithm, string>> = {}
   beforeAll(async () => {
     server = await startRedisServer()
     client = new Redis(server.port, '127.0.0.1')
-    timedSha = String(await client.script('LOAD', timedScript))
+    for (const algorithm of algorithms)
+      timedShas[algorithm] = String(await client.script('LOAD', timedScripts[algorithm]))
   })
   afterAll(async () => {
     client?.disconnect()
@@ -180,10 +187,9 @@ describeWithRedis('the rate-limit script', () => {
     const pipeline = client.pipeline()
     for (const { now, cost, lifetime } of decisions) {
       pipeline.evalsha(
-        timedSha,
+        timedShas[policy.algorithm] as string,
         1,
         key,
-        policy.algorithm,
         String(policy.limit),
         String(policy.period),
         String(cost),
@@ -204,12 +210,13 @@ describeWithRedis('the rate-limit script', () => {
     return answers
   }
 
-  it('has a timed copy that differs only in its clock and TTL lines', () => {
-    expect(timedScript).not.toContain("redis.call('TIME')")
-    expect(timedScript).toContain(`whole + ${ttlShift}`)
-    expect(timedScript.length - rateLimitScript.length).toBe(
-      'local now = tonumber(ARGV[5])'.length - clockLines.length + ` + ${ttlShift}`.length,
-    )
+  it.each(algorithms)('has a timed copy of %s that differs only in its clock and TTL lines', (algorithm) => {
+    const script = rateLimitScripts[algorithm]
+    const copy = timedScripts[algorithm]
+    expect(copy).not.toContain("redis.call('TIME')")
+    expect(script.split(ttlArgument)).toHaveLength(2)
+    expect(copy).toContain(timedTtl)
+    expect(copy.length - script.length).toBe(timedClock.length - clockLines.length + ` + ${ttlShift}`.length)
   })
 
   let run = 0
@@ -271,35 +278,71 @@ describeWithRedis('the rate-limit script', () => {
   it('answers a peek on a fresh key as full, writing nothing', async () => {
     for (const algorithm of algorithms) {
       const key = `peek:${algorithm}`
-      const reply = await client.eval(rateLimitScript, 1, key, algorithm, '5', '1000', '0')
+      const reply = await client.eval(rateLimitScripts[algorithm], 1, key, '5', '1000', '0')
       expect(reply).toEqual([1, 5, 0, 0])
       expect(await client.exists(key)).toBe(0)
     }
   })
 
-  it.each([
-    ['a single number', (ms: number) => String(ms + 60_000)],
-    ['words', () => 'x y'],
-    ['a negative debt', (ms: number) => `${ms} -5`],
-    ['a time that is not finite', () => 'inf 100'],
-    ['a debt that is not a number', (ms: number) => `${ms} nan`],
-    ['three numbers', (ms: number) => `${ms} 100 100`],
-  ])('treats a token bucket stored as %s as absent, and replaces it', async (_, stored) => {
-    const key = 'format:token-bucket'
+  /** A window long enough that the test does not see one end. */
+  const period = 1e9
+  const doubles = (...values: number[]): Buffer => {
+    const bytes = Buffer.alloc(8 * values.length)
+    for (const [index, value] of values.entries()) bytes.writeDoubleLE(value, 8 * index)
+    return bytes
+  }
+  const readDoubles = (bytes: Buffer | null): number[] =>
+    bytes === null
+      ? []
+      : Array.from({ length: bytes.length / 8 }, (_, index) => bytes.readDoubleLE(8 * index))
+
+  it.each<[string, LimitAlgorithm, (ms: number, window: number) => string | Buffer]>([
+    ['text of an earlier format', 'token-bucket', (ms) => `${ms} 100`],
+    ['words', 'token-bucket', () => 'x y'],
+    ['15 bytes', 'token-bucket', (ms) => doubles(ms, 100).subarray(1)],
+    ['17 bytes', 'token-bucket', (ms) => Buffer.concat([doubles(ms, 100), Buffer.from([0])])],
+    ['a negative debt', 'token-bucket', (ms) => doubles(ms, -5)],
+    ['a debt that is not a number', 'token-bucket', (ms) => doubles(ms, Number.NaN)],
+    ['an infinite debt', 'token-bucket', (ms) => doubles(ms, Number.POSITIVE_INFINITY)],
+    ['a time that is not finite', 'token-bucket', () => doubles(Number.POSITIVE_INFINITY, 100)],
+    ['a time that is not a number', 'token-bucket', () => doubles(Number.NaN, 100)],
+    ['text of an earlier format', 'fixed-window', (_, window) => `${window} 3`],
+    ['a negative count', 'fixed-window', (_, window) => doubles(window, -3)],
+    ['a count that is not a number', 'fixed-window', (_, window) => doubles(window, Number.NaN)],
+    ['an infinite count', 'fixed-window', (_, window) => doubles(window, Number.POSITIVE_INFINITY)],
+    ['16 bytes', 'sliding-window', (_, window) => doubles(window, 3)],
+    ['a negative count', 'sliding-window', (_, window) => doubles(window, 0, -3)],
+    [
+      'a previous count that is not a number',
+      'sliding-window',
+      (_, window) => doubles(window, Number.NaN, 0),
+    ],
+    ['an infinite count', 'sliding-window', (_, window) => doubles(window, 0, Number.POSITIVE_INFINITY)],
+  ])('treats state stored as %s (%s) as absent, and replaces it', async (_, algorithm, stored) => {
+    const key = `format:${algorithm}`
     const [seconds] = await client.time()
     const ms = Number(seconds) * 1000
-    await client.set(key, stored(ms), 'PX', 60_000)
-    const reply = await client.eval(rateLimitScript, 1, key, 'token-bucket', '5', '1000', '1')
-    expect(reply).toEqual([1, 4, 200, 0])
-    const [at, debt, ...rest] = String(await client.get(key)).split(' ')
-    expect([Number(at) >= ms, debt, rest]).toEqual([true, '200', []])
-    const ttl = await client.pttl(key)
-    expect([ttl > 0, ttl <= 200]).toEqual([true, true])
+    const window = Math.floor(ms / period)
+    await client.set(key, stored(ms, window), 'PX', 60_000)
+    const reply = await client.eval(rateLimitScripts[algorithm], 1, key, '5', String(period), '1')
+    expect((reply as number[]).slice(0, 2)).toEqual([1, 4])
+    const [first = Number.NaN, ...counts] = readDoubles(await client.getBuffer(key))
+    if (algorithm === 'token-bucket') expect([first >= ms, counts]).toEqual([true, [period / 5]])
+    else if (algorithm === 'fixed-window') expect([first, counts]).toEqual([window, [1]])
+    else expect([first, counts]).toEqual([window, [0, 1]])
+    expect(await client.pttl(key)).toBeGreaterThan(60_000)
   })
 
-  it('refuses an unknown algorithm', async () => {
-    await expect(
-      client.eval(rateLimitScript, 1, 'unknown', 'leaky-bucket', '5', '1000', '1'),
-    ).rejects.toThrow('unknown rate-limit algorithm leaky-bucket')
+  it.each<[LimitAlgorithm, (ms: number, window: number) => Buffer]>([
+    ['token-bucket', (ms) => doubles(ms, (3 * period) / 5)],
+    ['fixed-window', (_, window) => doubles(window, 3)],
+    ['sliding-window', (_, window) => doubles(window, 0, 3)],
+  ])('reads its own %s state', async (algorithm, stored) => {
+    const key = `own:${algorithm}`
+    const [seconds] = await client.time()
+    const ms = Number(seconds) * 1000
+    await client.set(key, stored(ms, Math.floor(ms / period)), 'PX', 60_000)
+    const reply = await client.eval(rateLimitScripts[algorithm], 1, key, '5', String(period), '1')
+    expect((reply as number[]).slice(0, 2)).toEqual([1, 1])
   })
 })

@@ -1,8 +1,9 @@
 import { type LimitDecision, type LimitPolicy, type RateLimitStore, SecError } from '@sec/core'
-import { unavailable, within } from '../client/call-within.js'
-import { assertRedisClient, defineScript, type RedisClient } from '../client/redis-client.js'
+import { deadlinesOf, toStoreError, unavailable, within } from '../client/call-within.js'
+import { isNoScript, type LuaScript, luaScript } from '../client/lua-script.js'
+import { assertRedisClient, type RedisClient } from '../client/redis-client.js'
 import { RedisStoreError } from '../errors/redis-store-error.js'
-import { rateLimitScript } from './rate-limit-script.js'
+import { rateLimitScripts } from './rate-limit-script.js'
 import { type RedisStoreOptions, resolveRedisStoreOptions } from './redis-store-options.js'
 
 /** A {@link RateLimitStore} kept in Redis, shared by every process that uses the same Redis. */
@@ -19,19 +20,23 @@ export interface RedisStore extends RateLimitStore {
 
 /** The script's arguments for one policy, validated and turned into strings once. */
 interface PreparedPolicy {
-  readonly algorithm: string
+  readonly script: LuaScript
   readonly limit: string
   readonly period: string
   readonly maxCost: number
   readonly wholeCosts: boolean
 }
 
-const algorithms: ReadonlySet<string> = new Set([
-  'token-bucket',
-  'sliding-window',
-  'fixed-window',
-  'sliding-log',
-])
+/** The script of each algorithm, with its SHA-1 computed once. */
+const scripts = new Map<string, LuaScript>(
+  Object.entries(rateLimitScripts).map(([algorithm, lua]) => [algorithm, luaScript(lua)]),
+)
+
+/** The two ways of running a script the store uses, on a `Redis` or a `Cluster` alike. */
+interface ScriptRunner {
+  evalsha(sha: string, numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown>
+  eval(lua: string, numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown>
+}
 
 /** Beyond this, TTLs and arrival times (`now + period`) stop being exact doubles and integers. */
 const maxPeriodMs = 1e15
@@ -45,7 +50,8 @@ function argumentError(message: string): SecError {
 
 function preparePolicy(policy: LimitPolicy): PreparedPolicy {
   const { algorithm, limit, period } = policy
-  if (!algorithms.has(algorithm)) throw argumentError(`unknown algorithm ${JSON.stringify(algorithm)}.`)
+  const script = scripts.get(algorithm)
+  if (script === undefined) throw argumentError(`unknown algorithm ${JSON.stringify(algorithm)}.`)
   if (!(Number.isFinite(limit) && limit > 0))
     throw argumentError(`policy.limit must be above 0; got ${limit}.`)
   if (!(Number.isFinite(period) && period > 0 && period <= maxPeriodMs))
@@ -53,7 +59,7 @@ function preparePolicy(policy: LimitPolicy): PreparedPolicy {
   const wholeCosts = algorithm === 'sliding-log'
   if (wholeCosts && !(Number.isInteger(limit) && limit <= maxLogLimit))
     throw argumentError(`a sliding log's limit must be a whole number up to ${maxLogLimit}; got ${limit}.`)
-  return { algorithm, limit: String(limit), period: String(period), maxCost: limit, wholeCosts }
+  return { script, limit: String(limit), period: String(period), maxCost: limit, wholeCosts }
 }
 
 /** An integer reply: a number, or a string when the client was made with `stringNumbers: true`. */
@@ -79,16 +85,14 @@ function toDecision(reply: unknown): LimitDecision {
 /**
  * A rate-limit store on Redis through ioredis, for limits shared by every instance of an app.
  *
- * Each decision is one EVALSHA (ioredis falls back to EVAL when Redis answers NOSCRIPT, after a
- * restart or `SCRIPT FLUSH`) of a Lua script that reads the time with `TIME` and decides and
- * records atomically, so concurrent decisions from any number of processes admit exactly what the
- * algorithm allows. A decision touches one key, `${prefix}{${key}}`, whose braces make it a Redis
- * Cluster hash tag; every key it writes carries a TTL.
+ * Each decision is one EVALSHA (falling back to EVAL when Redis answers NOSCRIPT, after a restart
+ * or `SCRIPT FLUSH`) of the Lua script of the policy's algorithm, which reads the time with `TIME`
+ * and decides and records atomically, so concurrent decisions from any number of processes admit
+ * exactly what the algorithm allows. A decision touches one key, `${prefix}{${key}}`, whose braces
+ * make it a Redis Cluster hash tag; every key it writes carries a TTL.
  *
  * Calls never wait longer than `timeoutMs`, and fail at once while the client is reconnecting:
  * they reject with a {@link RedisStoreError}, which the limiter turns into its failure policy.
- *
- * `defineCommand` adds one method to `client`, named after the script's hash (`sec_…`).
  *
  * @example
  * ```ts
@@ -103,25 +107,65 @@ function toDecision(reply: unknown): LimitDecision {
 export function redisStore(client: RedisClient, options?: RedisStoreOptions): RedisStore {
   assertRedisClient('redisStore.client', client)
   const { prefix, timeoutMs } = resolveRedisStoreOptions(options)
-  const command = defineScript(client, rateLimitScript)
+  const runner = client as unknown as ScriptRunner
+  const deadlines = deadlinesOf(timeoutMs)
   const prepared = new WeakMap<LimitPolicy, PreparedPolicy>()
+  // Limiters pass the same policy object on every call: the last one is kept at hand.
+  let lastPolicy: LimitPolicy | undefined
+  let lastArgs: PreparedPolicy | undefined
+
+  function prepare(policy: LimitPolicy): PreparedPolicy {
+    let args = prepared.get(policy)
+    if (args === undefined) {
+      args = preparePolicy(policy)
+      prepared.set(policy, args)
+    }
+    lastPolicy = policy
+    lastArgs = args
+    return args
+  }
+
+  function decide(policy: LimitPolicy, key: string, cost: number): Promise<LimitDecision> {
+    const args = policy === lastPolicy ? (lastArgs as PreparedPolicy) : prepare(policy)
+    if (!(cost >= 0 && cost <= args.maxCost) || (args.wholeCosts && !Number.isInteger(cost)))
+      throw argumentError(
+        `cost must be ${args.wholeCosts ? 'a whole number' : 'a number'} from 0 to the limit ${args.maxCost}; got ${cost}.`,
+      )
+    const down = unavailable(client)
+    if (down !== undefined) throw down
+    const name = `${prefix}{${key}}`
+    const units = String(cost)
+    const { script, limit, period } = args
+    // One deadline for the EVALSHA and, after a NOSCRIPT, the EVAL that loads the script.
+    return new Promise<LimitDecision>((resolve, reject) => {
+      const deadline = deadlines.start(reject)
+      const answer = (reply: unknown): void => {
+        if (!deadlines.finish(deadline)) return
+        try {
+          resolve(toDecision(reply))
+        } catch (error) {
+          reject(error)
+        }
+      }
+      const fail = (error: unknown): void => {
+        if (deadlines.finish(deadline)) reject(toStoreError(error))
+      }
+      runner.evalsha(script.sha, 1, name, limit, period, units).then(answer, (error: unknown) => {
+        if (isNoScript(error) && deadline.expire !== undefined)
+          runner.eval(script.lua, 1, name, limit, period, units).then(answer, fail)
+        else fail(error)
+      })
+    })
+  }
 
   return {
     kind: 'redis',
-    async decide(policy, key, cost) {
-      let args = prepared.get(policy)
-      if (args === undefined) {
-        args = preparePolicy(policy)
-        prepared.set(policy, args)
+    decide(policy, key, cost) {
+      try {
+        return decide(policy, key, cost)
+      } catch (error) {
+        return Promise.reject(error)
       }
-      if (!(cost >= 0 && cost <= args.maxCost) || (args.wholeCosts && !Number.isInteger(cost)))
-        throw argumentError(
-          `cost must be ${args.wholeCosts ? 'a whole number' : 'a number'} from 0 to the limit ${args.maxCost}; got ${cost}.`,
-        )
-      const down = unavailable(client)
-      if (down !== undefined) throw down
-      const pending = command(`${prefix}{${key}}`, args.algorithm, args.limit, args.period, String(cost))
-      return toDecision(await within(pending, timeoutMs))
     },
     async reset(_policy, key) {
       const down = unavailable(client)

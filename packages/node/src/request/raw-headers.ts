@@ -1,5 +1,7 @@
 import type { RequestHeaders } from '@sec/core'
 
+const none: readonly string[] = Object.freeze([])
+
 /** Whether a raw header name equals a lower-case name, ignoring ASCII case, without allocating. */
 function sameName(raw: string, lower: string): boolean {
   if (raw.length !== lower.length) return false
@@ -38,11 +40,12 @@ export class RawHeadersView implements RequestHeaders {
   getAll(name: string): readonly string[] {
     const lower = name.toLowerCase()
     const raw = this.#raw
-    const values: string[] = []
+    let values: string[] | undefined
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (sameName(raw[i] as string, lower)) values.push(raw[i + 1] as string)
+      if (sameName(raw[i] as string, lower)) (values ??= []).push(raw[i + 1] as string)
     }
-    return values
+    // Most lookups (forwarding headers on a direct connection) find nothing: they share one list.
+    return values ?? none
   }
 
   has(name: string): boolean {

@@ -13,8 +13,9 @@ import { StoreHealth } from './store-failover.js'
  * store is down). A store that answers synchronously (the memory store) costs no extra promise
  * besides the one `limit()` returns; a memory store is moreover bound to the limiter once, so a
  * call passes it the bare key and one clock reading, and makes its result from the store's answer
- * with no other allocation. The memory store keeps keys as the JS strings they are, so it is spared
- * the scan for lone surrogates that stores of UTF-8 keys need.
+ * with no other allocation. Keys are checked alike on every store, lone surrogates included, so a
+ * key the memory store takes is one Redis takes too. On a memory store the limiter is also a
+ * `SyncRateLimiter`, whose `limitSync()` and `peekSync()` answer without a promise.
  *
  * `wholeCosts` refuses fractional costs (the sliding log counts entries, not amounts).
  */

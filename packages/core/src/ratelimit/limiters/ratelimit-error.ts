@@ -3,7 +3,8 @@ import { SecError } from '../../errors/index.js'
 /**
  * The codes of {@link SecRateLimitError}:
  * - `SEC_RATELIMIT_KEY`: the key is not a string, is empty, is longer than 1024 UTF-16 code units,
- *   or holds a lone surrogate and the store is not the memory store (which keeps keys as they are).
+ *   or holds a lone surrogate (refused on every store, since stores that keep keys as UTF-8 would
+ *   merge it with other keys).
  * - `SEC_RATELIMIT_COST`: the cost is not a finite number greater than 0, is larger than the limit,
  *   or is not a whole number for a sliding log.
  * - `SEC_RATELIMIT_STORE`: a store of kind `memory` answered `limitSync()` with a promise. It reaches

@@ -13,6 +13,7 @@ import type {
 } from 'fastify'
 import fp from 'fastify-plugin'
 import { announcesBody, BodyTap, tappedRequest } from './body-tap.js'
+import { HeaderTemplates } from './header-templates.js'
 import { jsonParser } from './json-parser.js'
 import { checkOptions, checkRouteGuards, type SecFastifyOptions } from './options.js'
 import { type ParsedBody, type ReplayableRequest, replayableRequest } from './replayable-request.js'
@@ -66,6 +67,7 @@ const secFastifyPlugin: FastifyPluginCallback<SecFastifyOptions> = (fastify, opt
     return
   }
   const { security, hook } = checked
+  const headerTemplates = new HeaderTemplates()
 
   fastify.decorateRequest('security', null as unknown as Outcome)
   fastify.decorateRequest(kSecurityRequest, null)
@@ -110,7 +112,7 @@ const secFastifyPlugin: FastifyPluginCallback<SecFastifyOptions> = (fastify, opt
           sendEarly(reply, outcome.response)
           return
         }
-        setReplyHeaders(reply, outcome.headers)
+        if (!headerTemplates.set(reply, outcome.headers)) setReplyHeaders(reply, outcome.headers)
       } catch (error) {
         done(error as FastifyError)
         return

@@ -18,14 +18,29 @@ const scheme = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+/
  * not even a scheme name (empty, starting with a separator) is `malformed` too.
  */
 export function readBearerCredentials(authorization: string | null): BearerCredentials {
+  const credentials = readBearerCandidate(authorization)
+  return credentials.kind === 'token' && !isBearerToken(credentials.token) ? malformed : credentials
+}
+
+/**
+ * Like {@link readBearerCredentials}, without checking the token's characters: for a caller that
+ * first looks the token up among tokens it verified (which all have that syntax), and checks it
+ * with {@link isBearerToken} only when the lookup misses.
+ */
+export function readBearerCandidate(authorization: string | null): BearerCredentials {
   if (authorization === null) return missing
   const value = authorization.trim()
   const name = scheme.exec(value)?.[0]
   if (name === undefined) return malformed
   if (name.length !== 6 || name.toLowerCase() !== 'bearer') return missing
   const token = value.slice(6).replace(/^ +/, '')
-  if (token.length === value.length - 6 || !b64token.test(token)) return malformed
+  if (token.length === value.length - 6) return malformed
   return { kind: 'token', token }
+}
+
+/** Whether a token has the `b64token` syntax of RFC 6750 §2.1. */
+export function isBearerToken(token: string): boolean {
+  return b64token.test(token)
 }
 
 const missing: BearerCredentials = { kind: 'missing' }

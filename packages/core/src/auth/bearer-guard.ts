@@ -3,7 +3,7 @@ import { configError, parseOptions } from '../config/index.js'
 import { challenge, deny, type Guard, type GuardContext, type GuardResult } from '../pipeline/index.js'
 import { catalogProblem } from '../problem/index.js'
 import { authUnavailableRetryAfter } from './auth-unavailable.js'
-import { readBearerCredentials } from './bearer-credentials.js'
+import { isBearerToken, readBearerCandidate } from './bearer-credentials.js'
 import { InvalidTokenError, type InvalidTokenReason, KeySourceUnavailableError } from './token-errors.js'
 import {
   resolveTokenVerifierPolicy,
@@ -209,15 +209,21 @@ export function bearer(options: BearerOptions | BearerWithVerifierOptions): Guar
   return {
     name: 'bearer',
     check(ctx): GuardResult | Promise<GuardResult> {
-      const credentials = readBearerCredentials(ctx.request.headers.get('authorization'))
+      const credentials = readBearerCandidate(ctx.request.headers.get('authorization'))
       if (credentials.kind === 'missing') return challenge(missingProblem, missingHeaders)
       if (credentials.kind === 'malformed') return deny(malformedProblem, malformedHeaders)
-      let answer: VerifiedToken | Promise<VerifiedToken>
+      const token = credentials.token
+      let answer: VerifiedToken | Promise<VerifiedToken> | undefined
       try {
-        answer =
-          instant === undefined
-            ? Promise.resolve(verifier.verify(credentials.token, { now: ctx.now() }))
-            : instant.verifyNow(credentials.token, ctx.now())
+        // A cached token was verified, so it has the token syntax: the check is only for the others.
+        if (instant !== undefined) answer = instant.verifyCached(token, ctx.now())
+        if (answer === undefined) {
+          if (!isBearerToken(token)) return deny(malformedProblem, malformedHeaders)
+          answer =
+            instant === undefined
+              ? Promise.resolve(verifier.verify(token, { now: ctx.now() }))
+              : instant.verifyNow(token, ctx.now())
+        }
       } catch (error) {
         return refused(ctx, error)
       }

@@ -181,6 +181,11 @@ export interface InstantTokenVerifier extends TokenVerifier {
    * synchronously what `verify` rejects with.
    */
   verifyNow(token: string, now: number): VerifiedToken | Promise<VerifiedToken>
+  /**
+   * {@link InstantTokenVerifier.verifyNow} for a token found in the verification cache (revocation
+   * still checked); `undefined`, having checked nothing, when the token is not cached.
+   */
+  verifyCached(token: string, now: number): VerifiedToken | Promise<VerifiedToken> | undefined
 }
 
 /** Builds a verifier from a checked policy (shared by {@link createTokenVerifier} and `bearer()`). */
@@ -229,10 +234,13 @@ export function createVerifierFromPolicy(policy: TokenVerifierPolicy): InstantTo
     return checkRevocation(entry.token)
   }
 
-  function verifyNow(token: string, now: number): VerifiedToken | Promise<VerifiedToken> {
+  function verifyCached(token: string, now: number): VerifiedToken | Promise<VerifiedToken> | undefined {
     const entry = cache?.get(token, now)
-    if (entry === undefined) return verifyUncached(token, now)
-    return checkRevocation(entry.token)
+    return entry === undefined ? undefined : checkRevocation(entry.token)
+  }
+
+  function verifyNow(token: string, now: number): VerifiedToken | Promise<VerifiedToken> {
+    return verifyCached(token, now) ?? verifyUncached(token, now)
   }
 
   return {
@@ -240,5 +248,6 @@ export function createVerifierFromPolicy(policy: TokenVerifierPolicy): InstantTo
       return verifyNow(token, verifyOptions?.now ?? (clock === undefined ? Date.now() : clock.now()))
     },
     verifyNow,
+    verifyCached,
   }
 }

@@ -42,7 +42,9 @@ export class RawHeadersView implements RequestHeaders {
     const raw = this.#raw
     let values: string[] | undefined
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (sameName(raw[i] as string, lower)) (values ??= []).push(raw[i + 1] as string)
+      if (!sameName(raw[i] as string, lower)) continue
+      if (values === undefined) values = []
+      values.push(raw[i + 1] as string)
     }
     // Most lookups (forwarding headers on a direct connection) find nothing: they share one list.
     return values ?? none

@@ -140,6 +140,33 @@ describe('applying an outcome to a node:http response', () => {
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
   })
 
+  it('sets every header and each Set-Cookie line on a response with none yet, and changes nothing the second time', async () => {
+    server = await listen((_req, res) => {
+      const headers = responseHeaders({ 'x-frame-options': 'DENY', vary: 'Origin' })
+      headers.append('set-cookie', 'a=1')
+      headers.append('set-cookie', 'b=2')
+      setResponseHeaders(res, headers)
+      setResponseHeaders(res, headers)
+      res.end()
+    })
+    const text = withoutDate(
+      await rawRequest(server.port, 'GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n'),
+    )
+    expect(text).toBe(
+      [
+        'HTTP/1.1 200 OK',
+        'x-frame-options: DENY',
+        'vary: Origin',
+        'set-cookie: a=1',
+        'set-cookie: b=2',
+        'Connection: close',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    )
+  })
+
   it('does not add Vary tokens already there, and leaves Vary: * alone', async () => {
     server = await listen((req, res) => {
       res.setHeader('vary', req.url === '/star' ? '*' : 'origin, Accept')

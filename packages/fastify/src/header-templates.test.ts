@@ -1,15 +1,11 @@
 import { createSecurity, type Guard, headers, ResponseHeaders } from '@sec/core'
+import { securityHeaders as apiHeaders } from '@sec/testkit'
 import Fastify, { type FastifyReply } from 'fastify'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { HeaderTemplates } from './header-templates.js'
-import { call, serveApp, type TestServer } from './testing/serve-app.js'
+import { call, servePerTest } from './testing/serve-app.js'
 
-let server: TestServer | undefined
-
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-})
+const serve = servePerTest()
 
 /** Many headers, as the `api` preset sets, in a fixed order, and one that varies per request. */
 const manyHeaders: Guard[] = [
@@ -22,23 +18,9 @@ const manyHeaders: Guard[] = [
   },
 ]
 
-const apiHeaders = {
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy':
-    'accelerometer=(), bluetooth=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()',
-  'referrer-policy': 'strict-origin-when-cross-origin',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'x-permitted-cross-domain-policies': 'none',
-  'x-xss-protection': '0',
-}
-
 describe('the header templates of the Fastify plugin', () => {
   it('give every request its own values, identical to setting them one by one', async () => {
-    server = await serveApp({
+    const server = await serve({
       security: { guards: manyHeaders },
       routes: (app) => app.get('/*', async () => 'ok'),
     })
@@ -55,7 +37,7 @@ describe('the header templates of the Fastify plugin', () => {
   })
 
   it('let the handler read, replace and remove the headers', async () => {
-    server = await serveApp({
+    const server = await serve({
       security: { guards: manyHeaders },
       routes: (app) =>
         app.get('/*', async (_request, reply) => {
@@ -80,7 +62,7 @@ describe('the header templates of the Fastify plugin', () => {
   })
 
   it('keep the headers an earlier hook set, adding the outcome after them', async () => {
-    server = await serveApp({
+    const server = await serve({
       security: { guards: manyHeaders },
       beforePlugin: (app) =>
         app.addHook('onRequest', async (_request, reply) => {

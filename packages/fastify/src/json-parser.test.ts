@@ -1,25 +1,8 @@
 import { body, validate } from '@sec/core'
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  call,
-  jsonResponse,
-  problemResponse,
-  type Setup,
-  serveApp,
-  type TestServer,
-} from './testing/serve-app.js'
+import { describe, expect, it } from 'vitest'
+import { call, jsonResponse, problemResponse, servePerTest } from './testing/serve-app.js'
 
-let server: TestServer | undefined
-
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-})
-
-async function serve(setup: Setup): Promise<TestServer> {
-  server = await serveApp(setup)
-  return server
-}
+const serve = servePerTest()
 
 const postJson = (text: string, type = 'application/json'): RequestInit => ({
   method: 'POST',

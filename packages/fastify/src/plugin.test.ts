@@ -1,27 +1,15 @@
 import { catalogProblem, deny, type Guard } from '@sec/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   call,
   jsonResponse,
   problemHeaders,
   problemResponse,
   requestId,
-  type Setup,
-  serveApp,
-  type TestServer,
+  servePerTest,
 } from './testing/serve-app.js'
 
-let server: TestServer | undefined
-
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-})
-
-async function serve(setup?: Setup): Promise<TestServer> {
-  server = await serveApp(setup)
-  return server
-}
+const serve = servePerTest()
 
 describe('secFastify', () => {
   it('runs the guards, sets their headers and exposes the outcome to the handler', async () => {

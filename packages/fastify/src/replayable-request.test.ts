@@ -1,13 +1,6 @@
 import type { Guard } from '@sec/core'
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  call,
-  jsonResponse,
-  problemHeaders,
-  type Setup,
-  serveApp,
-  type TestServer,
-} from './testing/serve-app.js'
+import { describe, expect, it } from 'vitest'
+import { call, jsonResponse, problemHeaders, type Setup, servePerTest } from './testing/serve-app.js'
 
 /** Reads the raw body, as the body and validation guards do, and records it as text. */
 const readBody = (limit: number): Guard => ({
@@ -17,17 +10,7 @@ const readBody = (limit: number): Guard => ({
   },
 })
 
-let server: TestServer | undefined
-
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-})
-
-async function serve(setup: Setup): Promise<TestServer> {
-  server = await serveApp(setup)
-  return server
-}
+const serve = servePerTest()
 
 const echo: Setup['routes'] = (app) =>
   app.post('/echo', { config: { security: [readBody(1000)] } }, async (request) => ({

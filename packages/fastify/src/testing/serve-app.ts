@@ -8,6 +8,7 @@ import {
   type SecurityOptions,
 } from '@sec/core'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { afterEach } from 'vitest'
 import secFastify, { frameworkErrors, type SecFastifyOptions } from '../index.js'
 
 /** The request id every test server generates: its random source only returns sevens. */
@@ -128,5 +129,21 @@ export function jsonResponse(status: number, body: string): TestResponse {
     },
     body,
     connection: 'keep-alive',
+  }
+}
+
+/**
+ * A `serve(setup)` for a test file: each call starts a server with {@link serveApp}, and the one a
+ * test started is closed after it.
+ */
+export function servePerTest(): (setup?: Setup) => Promise<TestServer> {
+  let server: TestServer | undefined
+  afterEach(async () => {
+    await server?.close()
+    server = undefined
+  })
+  return async (setup) => {
+    server = await serveApp(setup)
+    return server
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { readBearerCredentials } from './bearer-credentials.js'
+import { readBearerCandidate, readBearerCredentials } from './bearer-credentials.js'
 
 describe('readBearerCredentials', () => {
   it('reads the token, with the scheme in any case and one or more spaces', () => {
@@ -42,6 +42,26 @@ describe('readBearerCredentials', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9\-._~+/]+=*$/), (token) => {
         expect(readBearerCredentials(`Bearer ${token}`)).toEqual({ kind: 'token', token })
+      }),
+    )
+  })
+
+  it('reads a candidate exactly as the grammar says, whatever the spacing and case', () => {
+    // The grammar written plainly: a scheme name, one or more spaces, the rest.
+    const model = (value: string) => {
+      const trimmed = value.trim()
+      const name = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+/.exec(trimmed)?.[0]
+      if (name === undefined) return { kind: 'malformed' }
+      if (name.toLowerCase() !== 'bearer') return { kind: 'missing' }
+      const token = trimmed.slice(6).replace(/^ +/, '')
+      return token.length === trimmed.length - 6 ? { kind: 'malformed' } : { kind: 'token', token }
+    }
+    const spelling = fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Bearer,', '')
+    const spaces = fc.stringMatching(/^[ \t]{0,3}$/)
+    fc.assert(
+      fc.property(spaces, spelling, spaces, fc.string(), spaces, (before, scheme, gap, rest, after) => {
+        const value = `${before}${scheme}${gap}${rest}${after}`
+        expect(readBearerCandidate(value)).toEqual(model(value))
       }),
     )
   })

@@ -30,4 +30,19 @@ describe('createVerificationCache', () => {
     expect(cache.get('a', 0)).toBe(1)
     expect(cache.get('b', 150)).toBe(3)
   })
+
+  it('matches the whole token, also between long tokens that end alike', () => {
+    const signature = 'S'.repeat(40)
+    const alice = `header.${'a'.repeat(60)}.${signature}`
+    const forged = `header.${'b'.repeat(60)}.${signature}`
+    const cache = createVerificationCache<string>(10)
+    cache.set(alice, 'alice', 100)
+    expect(cache.get(alice, 0)).toBe('alice')
+    expect(cache.get(forged, 0)).toBeUndefined()
+    expect(cache.get(alice, 0)).toBe('alice')
+    cache.set(forged, 'forged', 100)
+    expect(cache.get(forged, 0)).toBe('forged')
+    expect(cache.get(alice, 0)).toBeUndefined()
+    expect(cache.size).toBe(1)
+  })
 })

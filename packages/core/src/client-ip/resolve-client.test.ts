@@ -458,3 +458,70 @@ describe('createClientResolver properties', () => {
     )
   })
 })
+
+describe('createClientResolver across requests', () => {
+  const trust: TrustProxy = ['loopback', '10.0.0.0/8']
+
+  it('reads a single forwarded element with spaces around it, or none, like a list', () => {
+    const sent = (xff: string) => ({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': xff } })
+    expect(resolve(trust, sent('  203.0.113.9 ')).ip).toBe('203.0.113.9')
+    expect(resolve(trust, sent('   ')).ip).toBe('10.0.0.2')
+    expect(resolve(trust, sent('   ')).viaProxy).toBe(true)
+  })
+
+  it('falls back to Host when X-Forwarded-Host holds only empty elements', () => {
+    const info = resolve(trust, { remoteAddress: '10.0.0.2', headers: { 'x-forwarded-host': ' , ' } })
+    expect(info).toEqual({ ...direct('10.0.0.2'), viaProxy: true })
+  })
+
+  it('gives each request its own ClientInfo', () => {
+    const resolver = createClientResolver({ trustProxy: trust })
+    const sent = { remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9' } }
+    const first = resolver(web(sent))
+    ;(first as { ip: string | undefined }).ip = '198.51.100.1'
+    const second = resolver(web(sent))
+    expect(second).not.toBe(first)
+    expect(second).toEqual({ ...direct('203.0.113.9'), viaProxy: true })
+  })
+
+  it('answers every request as a fresh resolver would, whatever it resolved before', () => {
+    const configurations: readonly TrustProxy[] = [false, 1, 2, ['loopback', 'private'], ['2001:db8::/32']]
+    const peers = ['127.0.0.1', '10.0.0.1', '::1', '2001:db8::5', '[2001:db8::6]:443', '203.0.113.4', 'nope']
+    const values = [
+      ...peers,
+      '203.0.113.9',
+      ' 203.0.113.9',
+      '10.0.0.1, 203.0.113.9',
+      'for=203.0.113.9;proto=https;host=b.example',
+      'https',
+      'HTTP',
+      'a.example',
+      'A.example:8080',
+      '[::1]:80',
+      'bad/host',
+      '',
+    ]
+    const request = fc.record({
+      remoteAddress: fc.option(fc.constantFrom(...peers), { nil: undefined }),
+      encrypted: fc.boolean(),
+      fields: fc.array(fc.tuple(fc.constantFrom(...forwardingNames, 'host'), fc.constantFrom(...values)), {
+        maxLength: 5,
+      }),
+    })
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...configurations),
+        fc.constantFrom(48, 64, 128),
+        fc.array(request, { minLength: 1, maxLength: 30 }),
+        (trustProxy, ipv6Prefix, requests) => {
+          const shared = createClientResolver({ trustProxy, ipv6Prefix })
+          for (const { remoteAddress, encrypted, fields } of requests) {
+            const sent = { ...withFieldLines(fields, remoteAddress), encrypted }
+            expect(shared(sent)).toEqual(createClientResolver({ trustProxy, ipv6Prefix })(sent))
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+})

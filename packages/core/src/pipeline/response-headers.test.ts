@@ -73,4 +73,22 @@ describe('ResponseHeaders', () => {
       ['set-cookie', 'b=2'],
     ])
   })
+
+  it('changes its revision on every set, append and delete, and on nothing else', () => {
+    const headers = new ResponseHeaders()
+    const seen = [headers.revision]
+    headers.set('x-a', '1')
+    seen.push(headers.revision)
+    headers.get('x-a')
+    headers.has('x-a')
+    headers.forEach(() => {})
+    seen.push(headers.revision)
+    headers.append('vary', 'Origin')
+    seen.push(headers.revision)
+    headers.append('set-cookie', 'a=1')
+    seen.push(headers.revision)
+    headers.delete('x-a')
+    seen.push(headers.revision)
+    expect(seen).toEqual([0, 1, 1, 2, 3, 4])
+  })
 })

@@ -11,6 +11,7 @@
 export class ResponseHeaders implements Iterable<[string, string]> {
   readonly #values: Map<string, string>
   #cookies: string[] | undefined
+  #revision = 0
 
   /** An empty set of headers, or a copy of `from`. */
   constructor(from?: ResponseHeaders) {
@@ -40,8 +41,18 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     return lower === 'set-cookie' ? this.#cookies !== undefined : this.#values.has(lower)
   }
 
+  /**
+   * A number that changes whenever a header is set, appended or deleted. An adapter that applies
+   * the same outcome twice (after app guards, then after route guards) compares it to skip a second
+   * pass when the route guards changed nothing.
+   */
+  get revision(): number {
+    return this.#revision
+  }
+
   /** Sets `name` to `value`, replacing any value it had. */
   set(name: string, value: string): void {
+    this.#revision++
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') this.#cookies = [value]
     else this.#values.set(lower, value)
@@ -49,6 +60,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   /** Adds `value` to `name`: a new `Set-Cookie` line, or `", value"` after the value already there. */
   append(name: string, value: string): void {
+    this.#revision++
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') {
       if (this.#cookies === undefined) this.#cookies = [value]
@@ -61,6 +73,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   /** Removes `name`. */
   delete(name: string): void {
+    this.#revision++
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') this.#cookies = undefined
     else this.#values.delete(lower)

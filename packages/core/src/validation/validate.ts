@@ -207,12 +207,36 @@ export function validate<const S extends ValidationSchemas>(
       if (part.strict) collectUnknownKeys(errors, maxErrors, part.location, inputs[k], result.value)
     }
     if (errors.length > 0) return deny(catalogProblem('validation-failed', { errors }))
-    for (const location of locations) if (location in outputs) ctx.input[location] = outputs[location]
+    for (const part of parts) ctx.input[part.location] = outputs[part.location]
     validated.set(ctx.input, outputs)
     return undefined
   }
 
+  // One schema (a body, most often) needs no arrays of inputs and results.
+  const single = parts.length === 1 ? (parts[0] as Part) : undefined
+
+  function finishSingle(
+    ctx: GuardContext,
+    part: Part,
+    input: unknown,
+    result: StandardSchemaV1.Result<unknown>,
+  ): Decision | undefined {
+    if (result.issues) return finish(ctx, [input], [result])
+    const errors: ValidationError[] = []
+    if (part.strict) collectUnknownKeys(errors, maxErrors, part.location, input, result.value)
+    if (errors.length > 0) return deny(catalogProblem('validation-failed', { errors }))
+    ctx.input[part.location] = result.value
+    validated.set(ctx.input, { [part.location]: result.value })
+    return undefined
+  }
+
   function run(ctx: GuardContext): GuardResult | Promise<GuardResult> {
+    if (single !== undefined) {
+      const input = partInput(ctx, single.location)
+      const result = single.schema['~standard'].validate(input)
+      if (isThenable(result)) return result.then((settled) => finishSingle(ctx, single, input, settled))
+      return finishSingle(ctx, single, input, result)
+    }
     const inputs: unknown[] = []
     const results: (StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>)[] = []
     let pending = false

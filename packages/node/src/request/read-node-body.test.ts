@@ -61,6 +61,31 @@ describe('fromNodeRequest body', () => {
     expect(text.endsWith('read 5: abcde')).toBe(true)
   })
 
+  it('reads the bodies of pipelined requests, and one still arriving, on one connection', async () => {
+    server = await bodyServer(100)
+    const socket = connect(server.port, '127.0.0.1')
+    let received = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (text: string) => {
+      received += text
+    })
+    const answers = () => received.split('HTTP/1.1 200 OK').length - 1
+    const until = async (count: number) => {
+      while (answers() < count) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    // Two requests in one write, one with a chunked body.
+    socket.write(
+      'POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: 3\r\n\r\nabcPOST / HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nde\r\n1\r\nf\r\n0\r\n\r\n',
+    )
+    await until(2)
+    // A third whose body comes in two parts.
+    socket.write('POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: 4\r\nConnection: close\r\n\r\ngh')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    socket.write('ij')
+    await new Promise((resolve) => socket.on('close', resolve))
+    expect(received.match(/read \d+: [a-z]*/g)).toEqual(['read 3: abc', 'read 3: def', 'read 4: ghij'])
+  })
+
   it('reads an empty body as zero bytes', async () => {
     server = await bodyServer(10)
     const response = await fetch(server.url)

@@ -71,6 +71,36 @@ describe('applying an outcome to a node:http response', () => {
     )
   })
 
+  it('applies the outcome again after route guards only when they changed its headers', async () => {
+    const addsHeader: Guard = { name: 'adds', check: (ctx) => ctx.responseHeaders.set('x-route', 'yes') }
+    const passes: Guard = { name: 'passes', check: () => undefined }
+    const security = createSecurity({ guards: [securityHeaders] })
+    server = await listen(async (req, res) => {
+      const outcome = await security.protect(fromNodeRequest(req))
+      applyOutcomeHeaders(res, outcome)
+      // A middleware between the app and the route changes a header the outcome also sets.
+      res.setHeader('x-content-type-options', 'changed')
+      const guards = req.url === '/adds' ? [addsHeader] : [passes]
+      applyOutcomeHeaders(res, await security.resume(outcome, { guards }))
+      res.end()
+    })
+    const request = (path: string) =>
+      rawRequest(server?.port ?? 0, `GET ${path} HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n`)
+    const head = (text: string) => withoutDate(text).split('\r\n').slice(0, 4)
+    expect(head(await request('/passes'))).toEqual([
+      'HTTP/1.1 200 OK',
+      'x-content-type-options: changed',
+      'vary: Origin',
+      'Connection: close',
+    ])
+    expect(head(await request('/adds'))).toEqual([
+      'HTTP/1.1 200 OK',
+      'x-content-type-options: nosniff',
+      'vary: Origin',
+      'x-route: yes',
+    ])
+  })
+
   it('sends a denial exactly, keeping the connection when the request is complete', async () => {
     const security = createSecurity({ guards: [denyPath, securityHeaders] })
     server = await listen(async (req, res) => {

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { configError, parseOptions } from '../config/index.js'
 import { cryptoRandom, type Guard, type RandomSource } from '../pipeline/index.js'
+import { HeaderBlock, setHeaderBlock } from '../pipeline/response-headers.js'
 import {
   type CspDirectives,
   checkCspDirectives,
@@ -310,6 +311,7 @@ export function headers(preset: HeadersPreset = 'api', overrides?: HeadersOption
       values.push(policy)
     } else policyParts = parts
   }
+  const block = new HeaderBlock(names.map((name, i) => [name, values[i] as string]))
   const nextNonce = createNonceSource(options.random ?? cryptoRandom)
   const removed = (options.removeHeaders ?? ['X-Powered-By', 'Server']).map((name) => name.toLowerCase())
 
@@ -318,7 +320,7 @@ export function headers(preset: HeadersPreset = 'api', overrides?: HeadersOption
     always: true,
     check(ctx) {
       const responseHeaders = ctx.responseHeaders
-      for (let i = 0; i < names.length; i++) responseHeaders.set(names[i] as string, values[i] as string)
+      setHeaderBlock(responseHeaders, block)
       for (const name of deleted) responseHeaders.delete(name)
       if (policyParts !== undefined) {
         const nonce = nextNonce()

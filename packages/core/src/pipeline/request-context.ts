@@ -3,6 +3,7 @@ import type { GuardEvent } from '../events/index.js'
 import type { SecurityRequest } from '../request/index.js'
 import type { GuardContext, RequestInput } from './guard.js'
 import type { Principal } from './principal.js'
+import { RequestInputParts } from './request-input.js'
 import { ResponseHeaders } from './response-headers.js'
 import type { Runtime } from './runtime.js'
 
@@ -15,7 +16,7 @@ export class RequestContext implements GuardContext {
   readonly removedHeaders: string[] = []
   principal: Principal | undefined = undefined
   readonly facts: Record<string, unknown> = {}
-  readonly input: RequestInput = { body: undefined, query: undefined, params: undefined, headers: undefined }
+  readonly input: RequestInput = new RequestInputParts()
   params: Readonly<Record<string, string>> = noParams
   readonly #runtime: Runtime
   readonly #resolveClient: ClientResolver

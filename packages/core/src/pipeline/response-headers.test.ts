@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ResponseHeaders } from './response-headers.js'
+import { HeaderBlock, ResponseHeaders, setHeaderBlock } from './response-headers.js'
 
 describe('ResponseHeaders', () => {
   it('compares names case-insensitively and lists them lower-case, in insertion order', () => {
@@ -90,5 +91,68 @@ describe('ResponseHeaders', () => {
     headers.delete('x-a')
     seen.push(headers.revision)
     expect(seen).toEqual([0, 1, 1, 2, 3, 4])
+  })
+
+  it('behaves with a header block exactly as if its headers had been set one by one', () => {
+    const names = ['x-a', 'X-B', 'vary', 'set-cookie', 'x-c']
+    const block = new HeaderBlock([
+      ['X-A', 'block-a'],
+      ['vary', 'Origin'],
+      ['x-c', 'block-c'],
+    ])
+    const operation = fc.oneof(
+      fc.record({ op: fc.constant('block' as const) }),
+      fc.record({
+        op: fc.constantFrom('set' as const, 'append' as const),
+        name: fc.constantFrom(...names),
+        value: fc.string(),
+      }),
+      fc.record({ op: fc.constant('delete' as const), name: fc.constantFrom(...names) }),
+    )
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 12 }), (operations) => {
+        const headers = new ResponseHeaders()
+        const model = new ResponseHeaders()
+        for (const step of operations) {
+          const before = headers.revision
+          if (step.op === 'block') {
+            setHeaderBlock(headers, block)
+            for (let i = 0; i < block.names.length; i++)
+              model.set(block.names[i] as string, block.values[i] as string)
+          } else if (step.op === 'delete') {
+            headers.delete(step.name)
+            model.delete(step.name)
+          } else {
+            headers[step.op](step.name, step.value)
+            model[step.op](step.name, step.value)
+          }
+          expect(headers.revision).toBeGreaterThan(before)
+          const copy = new ResponseHeaders(headers)
+          copy.set('x-a', 'copy')
+          copy.delete('vary')
+          expect([...headers]).toEqual([...model])
+          for (const name of names) {
+            expect(headers.get(name)).toBe(model.get(name))
+            expect(headers.has(name)).toBe(model.has(name))
+          }
+        }
+        const seen: [string, string][] = []
+        headers.forEach((value, name) => seen.push([name, value]))
+        expect(seen).toEqual([...model])
+      }),
+    )
+  })
+
+  it('makes a block of lower-case names, a later one replacing an earlier, and never Set-Cookie', () => {
+    const block = new HeaderBlock([
+      ['X-A', '1'],
+      ['x-b', '2'],
+      ['x-a', '3'],
+    ])
+    expect(block.names).toEqual(['x-a', 'x-b'])
+    expect(block.values).toEqual(['3', '2'])
+    expect(block.valueOf('x-b')).toBe('2')
+    expect(block.holds('x-c')).toBe(false)
+    expect(() => new HeaderBlock([['Set-Cookie', 'a=1']])).toThrow('A header block cannot hold Set-Cookie.')
   })
 })

@@ -1,4 +1,60 @@
 /**
+ * A fixed list of headers a guard sets together on every response (the security headers),
+ * prepared once. Put on an empty {@link ResponseHeaders} with {@link setHeaderBlock}, it is
+ * shared by reference rather than copied header by header; the first change to one of its names
+ * turns it into ordinary entries.
+ */
+export class HeaderBlock {
+  /** Lower-case names, each once. */
+  readonly names: readonly string[]
+  readonly values: readonly string[]
+  readonly #index: ReadonlyMap<string, number>
+
+  /** `entries` with lower-case names; a later entry replaces an earlier one of the same name. */
+  constructor(entries: readonly (readonly [string, string])[]) {
+    const index = new Map<string, number>()
+    const names: string[] = []
+    const values: string[] = []
+    for (const [name, value] of entries) {
+      const lower = name.toLowerCase()
+      if (lower === 'set-cookie') throw new TypeError('A header block cannot hold Set-Cookie.')
+      const at = index.get(lower)
+      if (at !== undefined) values[at] = value
+      else {
+        index.set(lower, names.length)
+        names.push(lower)
+        values.push(value)
+      }
+    }
+    this.names = names
+    this.values = values
+    this.#index = index
+  }
+
+  /** The value of a lower-case name, or `undefined`. */
+  valueOf(lower: string): string | undefined {
+    const at = this.#index.get(lower)
+    return at === undefined ? undefined : this.values[at]
+  }
+
+  /** Whether the block holds a lower-case name. */
+  holds(lower: string): boolean {
+    return this.#index.has(lower)
+  }
+}
+
+let assignBlock: (headers: ResponseHeaders, block: HeaderBlock) => void
+
+/**
+ * Sets every header of `block` on `headers`: by reference when `headers` is still empty (the
+ * security headers guard runs first), otherwise one by one (also on a Web `Headers` that a test's
+ * own guard context passes instead).
+ */
+export function setHeaderBlock(headers: ResponseHeaders, block: HeaderBlock): void {
+  assignBlock(headers, block)
+}
+
+/**
  * The headers the guards put on a response: the part of the Web `Headers` API that guards and
  * adapters use, without its per-call conversion and validation. Names are compared
  * case-insensitively and kept lower-case; each `Set-Cookie` stays its own entry, as in `Headers`.
@@ -9,9 +65,28 @@
  * Iteration follows insertion order (set-cookie entries last), not the sorted order of `Headers`.
  */
 export class ResponseHeaders implements Iterable<[string, string]> {
-  readonly #values: Map<string, string>
+  #values: Map<string, string>
+  // Headers set as one prepared block while the set was empty: they come first in every iteration.
+  #block: HeaderBlock | undefined
   #cookies: string[] | undefined
   #revision = 0
+
+  static {
+    assignBlock = (headers, block) => {
+      if (
+        #block in headers &&
+        headers.#block === undefined &&
+        headers.#values.size === 0 &&
+        headers.#cookies === undefined
+      ) {
+        headers.#revision++
+        headers.#block = block
+        return
+      }
+      for (let i = 0; i < block.names.length; i++)
+        headers.set(block.names[i] as string, block.values[i] as string)
+    }
+  }
 
   /** An empty set of headers, or a copy of `from`. */
   constructor(from?: ResponseHeaders) {
@@ -19,15 +94,30 @@ export class ResponseHeaders implements Iterable<[string, string]> {
       this.#values = new Map()
       return
     }
+    this.#block = from.#block
     this.#values = new Map(from.#values)
     this.#cookies = from.#cookies?.slice()
+  }
+
+  // Before a change to one of the block's names: the block becomes ordinary entries, first in order.
+  #dissolve(lower: string): void {
+    const block = this.#block
+    if (block === undefined || !block.holds(lower)) return
+    const values = new Map<string, string>()
+    for (let i = 0; i < block.names.length; i++)
+      values.set(block.names[i] as string, block.values[i] as string)
+    this.#values.forEach((value, name) => {
+      values.set(name, value)
+    })
+    this.#values = values
+    this.#block = undefined
   }
 
   /** The value of `name`, repeated `Set-Cookie` values joined with `", "`; `null` when absent. */
   get(name: string): string | null {
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') return this.#cookies === undefined ? null : this.#cookies.join(', ')
-    return this.#values.get(lower) ?? null
+    return this.#values.get(lower) ?? this.#block?.valueOf(lower) ?? null
   }
 
   /** Each `Set-Cookie` value, in the order they were added. */
@@ -38,7 +128,8 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   /** Whether `name` is set. */
   has(name: string): boolean {
     const lower = name.toLowerCase()
-    return lower === 'set-cookie' ? this.#cookies !== undefined : this.#values.has(lower)
+    if (lower === 'set-cookie') return this.#cookies !== undefined
+    return this.#values.has(lower) || this.#block?.holds(lower) === true
   }
 
   /**
@@ -55,7 +146,10 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     this.#revision++
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') this.#cookies = [value]
-    else this.#values.set(lower, value)
+    else {
+      this.#dissolve(lower)
+      this.#values.set(lower, value)
+    }
   }
 
   /** Adds `value` to `name`: a new `Set-Cookie` line, or `", value"` after the value already there. */
@@ -67,6 +161,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
       else this.#cookies.push(value)
       return
     }
+    this.#dissolve(lower)
     const current = this.#values.get(lower)
     this.#values.set(lower, current === undefined ? value : `${current}, ${value}`)
   }
@@ -76,11 +171,19 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     this.#revision++
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') this.#cookies = undefined
-    else this.#values.delete(lower)
+    else {
+      this.#dissolve(lower)
+      this.#values.delete(lower)
+    }
   }
 
   /** Calls `callback` with each value and lower-case name, as `Headers.forEach` does. */
   forEach(callback: (value: string, name: string, headers: ResponseHeaders) => void): void {
+    const block = this.#block
+    if (block !== undefined) {
+      const { names, values } = block
+      for (let i = 0; i < names.length; i++) callback(values[i] as string, names[i] as string, this)
+    }
     // Map.forEach, not for…of: no entry array per header on a path every response takes.
     this.#values.forEach((value, name) => {
       callback(value, name, this)
@@ -90,6 +193,9 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   /** The lower-case names and values; each `Set-Cookie` is its own entry. */
   *entries(): IterableIterator<[string, string]> {
+    const block = this.#block
+    if (block !== undefined)
+      for (let i = 0; i < block.names.length; i++) yield [block.names[i] as string, block.values[i] as string]
     yield* this.#values
     if (this.#cookies !== undefined) for (const cookie of this.#cookies) yield ['set-cookie', cookie]
   }

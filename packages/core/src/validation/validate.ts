@@ -11,6 +11,7 @@ import {
   type GuardResult,
   type RequestInput,
 } from '../pipeline/index.js'
+import { RequestInputParts } from '../pipeline/request-input.js'
 import { catalogProblem } from '../problem/index.js'
 import {
   type IssueFormatter,
@@ -187,7 +188,7 @@ export function validate<const S extends ValidationSchemas>(
   if (parts.length === 0)
     configError('validate', 'has no schema. Give at least one of body, query, params or headers.')
   const readBody = given.body === undefined ? undefined : createBodyReader('validate.body', undefined)
-  const validated = new WeakMap<object, Validated>()
+  const validated = Symbol('validate')
 
   function finish(
     ctx: GuardContext,
@@ -208,7 +209,7 @@ export function validate<const S extends ValidationSchemas>(
     }
     if (errors.length > 0) return deny(catalogProblem('validation-failed', { errors }))
     for (const part of parts) ctx.input[part.location] = outputs[part.location]
-    validated.set(ctx.input, outputs)
+    RequestInputParts.record(ctx.input, validated, outputs)
     return undefined
   }
 
@@ -226,7 +227,7 @@ export function validate<const S extends ValidationSchemas>(
     if (part.strict) collectUnknownKeys(errors, maxErrors, part.location, input, result.value)
     if (errors.length > 0) return deny(catalogProblem('validation-failed', { errors }))
     ctx.input[part.location] = result.value
-    validated.set(ctx.input, { [part.location]: result.value })
+    RequestInputParts.record(ctx.input, validated, { [part.location]: result.value })
     return undefined
   }
 
@@ -252,7 +253,7 @@ export function validate<const S extends ValidationSchemas>(
   }
 
   function outputOf(from: ValidatedSource, location: ValidationLocation): never {
-    const outputs = validated.get(from.input)
+    const outputs = RequestInputParts.recorded(from.input, validated) as Validated | undefined
     if (outputs === undefined) {
       throw new SecError(
         'SEC_NOT_VALIDATED',

@@ -1,10 +1,11 @@
-// Redis-backed decisions: @sec's token bucket on redisStore vs rate-limiter-flexible's
-// RateLimiterRedis, on the same redis-server, at 1 and 100 decisions in flight. Also counts the
-// Redis commands each decision costs, from INFO commandstats, for admitted and for blocked keys.
+// Redis-backed decisions: @sec's token bucket and fixed window on redisStore vs rate-limiter-flexible's
+// RateLimiterRedis (a fixed window: the like-for-like row), on the same redis-server, at 1 and 100
+// decisions in flight. Also counts the Redis commands each decision costs, from INFO commandstats,
+// for admitted and for blocked keys.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
-import { tokenBucket } from '@sec/core/ratelimit'
+import { fixedWindow, tokenBucket } from '@sec/core/ratelimit'
 import { redisStore } from '@sec/redis'
 import Redis from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
@@ -36,6 +37,15 @@ const variants = {
       // The whole bucket refills in an hour, as rate-limiter-flexible's points per 3600 s.
       refillRate: points,
       interval: '1h',
+      store: redisStore(redis, { timeoutMs: 2000 }),
+    })
+    return (key) => limiter.limit(key)
+  },
+  '@sec fixed window': (points) => {
+    // Points per hour, as rate-limiter-flexible's points per 3600 s.
+    const limiter = fixedWindow({
+      limit: points,
+      window: '1h',
       store: redisStore(redis, { timeoutMs: 2000 }),
     })
     return (key) => limiter.limit(key)
@@ -124,13 +134,17 @@ console.log(
 )
 console.log('')
 console.log(
-  '| in flight | @sec decisions/s | rate-limiter-flexible decisions/s | @sec / rate-limiter-flexible |',
+  '| in flight | @sec limiter | @sec decisions/s | rate-limiter-flexible decisions/s | @sec / rate-limiter-flexible |',
 )
-console.log('|---|---|---|---|')
+console.log('|---|---|---|---|---|')
 for (const inFlight of [1, 100]) {
-  const sec = median(samples[`${inFlight}|@sec token bucket`])
   const rlf = median(samples[`${inFlight}|rate-limiter-flexible`])
-  console.log(`| ${inFlight} | ${Math.round(sec)} | ${Math.round(rlf)} | ${(sec / rlf).toFixed(2)} |`)
+  for (const name of ['@sec token bucket', '@sec fixed window']) {
+    const sec = median(samples[`${inFlight}|${name}`])
+    console.log(
+      `| ${inFlight} | ${name.slice(5)} | ${Math.round(sec)} | ${Math.round(rlf)} | ${(sec / rlf).toFixed(2)} |`,
+    )
+  }
 }
 console.log('')
 console.log(

@@ -27,6 +27,8 @@ const insideScript: ReadonlySet<string> = new Set([
   'time',
   'get',
   'set',
+  'incrby',
+  'decrby',
   'hmget',
   'hset',
   'pexpire',
@@ -108,11 +110,15 @@ describeWithRedis('Redis commands per decision', () => {
       const { sent, script } = await commandStats(masters())
       expect(sent).toEqual({ evalsha: { calls: decisions.length, failed: 0 } })
       // Inside Redis, each run reads the clock once and the key's state once: one run per decision,
-      // so the client sent none of these itself.
+      // so the client sent none of these itself. A fixed window adds its cost with INCRBY, and reads
+      // with GET only to peek (2 of its 25 decisions).
       expect(callsOf(script, 'time')).toBe(decisions.length)
-      expect([callsOf(script, 'get'), callsOf(script, 'hmget'), callsOf(script, 'lrange')]).toEqual([
-        75, 0, 25,
-      ])
+      expect([
+        callsOf(script, 'get'),
+        callsOf(script, 'incrby'),
+        callsOf(script, 'hmget'),
+        callsOf(script, 'lrange'),
+      ]).toEqual([52, 23, 0, 25])
     })
 
     it('sends one DEL per reset', async () => {
@@ -120,6 +126,22 @@ describeWithRedis('Redis commands per decision', () => {
       const policy: LimitPolicy = { algorithm: 'token-bucket', limit: 10, period: 60_000 }
       await Promise.all(Array.from({ length: 7 }, (_, index) => store.reset(policy, `count:reset:${index}`)))
       expect(await commandStats(masters())).toEqual({ sent: {}, script: { del: { calls: 7, failed: 0 } } })
+    })
+
+    it('sends one EVALSHA per fixed-window reset, which deletes the current counter', async () => {
+      const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 10, period: 60_000 }
+      // The first reset on each node meets NOSCRIPT and loads the reset script there.
+      await Promise.all(Array.from({ length: 30 }, (_, index) => store.reset(policy, `warm-up:${index}`)))
+      await Promise.all(Array.from({ length: 7 }, (_, index) => store.decide(policy, `count:fw:${index}`, 1)))
+      await resetStats()
+      await Promise.all(Array.from({ length: 7 }, (_, index) => store.reset(policy, `count:fw:${index}`)))
+      const { sent, script } = await commandStats(masters())
+      expect(sent).toEqual({ evalsha: { calls: 7, failed: 0 } })
+      expect([callsOf(script, 'time'), callsOf(script, 'del')]).toEqual([7, 7])
+      const decisions = await Promise.all(
+        Array.from({ length: 7 }, (_, index) => store.decide(policy, `count:fw:${index}`, 1)),
+      )
+      expect(decisions.map(({ remaining }) => remaining)).toEqual(Array<number>(7).fill(9))
     })
 
     it('after SCRIPT FLUSH, spends one failed EVALSHA and one EVAL, then EVALSHA again', async () => {

@@ -5,11 +5,13 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { coreKey } from '../testing/core-key.js'
 import { algorithms } from '../testing/test-settings.js'
+import { replyDecoder } from './rate-limit-reply.js'
 import { rateLimitScripts } from './rate-limit-script.js'
 
 // Copies of the scripts whose clock is an argument, so the math can be checked at chosen instants
 // against the core algorithms. Their TTLs are shifted by a constant, so keys do not expire in real
 // time while the test's clock stands still; the TTL math itself is unchanged and checked through PTTL.
+// Replies are decoded as the store decodes them, so what is compared is the decision a caller gets.
 const ttlShift = 100_000_000
 const clockLines = "local time = redis.call('TIME')\nlocal now = time[1] * 1000 + time[2] / 1000"
 const timedClock = 'local now = tonumber(ARGV[4])'
@@ -17,7 +19,7 @@ const ttlArgument = "string.format('%d', ttl)"
 const timedTtl = ttlArgument.replace('ttl)', `ttl + ${ttlShift})`)
 
 function timed(script: string): string {
-  return script.replace(clockLines, timedClock).replace(ttlArgument, timedTtl)
+  return script.replace(clockLines, timedClock).replaceAll(ttlArgument, timedTtl)
 }
 
 const timedScripts = Object.fromEntries(
@@ -38,10 +40,16 @@ function redisClock(micros: number): number {
   return Math.floor(micros / 1e6) * 1000 + (micros % 1e6) / 1000
 }
 
-/** What Redis replies for a decision: integers, where -0 cannot exist. */
-function asReply(decision: LimitDecision): number[] {
+/** A decision as plain fields, where -0 (which the core may compute and Redis cannot send) is 0. */
+function plain(decision: LimitDecision): LimitDecision {
   const { allowed, remaining, reset, retryAfter } = decision
-  return [allowed ? 1 : 0, remaining, reset, retryAfter].map((value) => (value === 0 ? 0 : value))
+  const zeroed = (value: number): number => (value === 0 ? 0 : value)
+  return { allowed, remaining: zeroed(remaining), reset: zeroed(reset), retryAfter: zeroed(retryAfter) }
+}
+
+/** The key a decision at `now` writes: a fixed window's counter carries its window's number. */
+function writtenKey(policy: LimitPolicy, key: string, now: number): string {
+  return policy.algorithm === 'fixed-window' ? `${key}:${Math.floor(now / policy.period)}` : key
 }
 
 type Advance =
@@ -121,7 +129,7 @@ function scenario(algorithm: LimitAlgorithm) {
 interface Expected {
   readonly now: number
   readonly cost: number
-  readonly reply: number[]
+  readonly decision: LimitDecision
   readonly lifetime: number | undefined
 }
 
@@ -131,6 +139,7 @@ function coreRun(policy: LimitPolicy, redisTime: boolean, start: number, steps: 
   // On Redis's clock, time is counted in whole µs and turned into ms only for each decision.
   let clock = start
   let told = 0
+  let counted: number | undefined
   const expected: Expected[] = []
   for (const { advance, cost, times } of steps) {
     if (advance.kind === 'boundary') {
@@ -151,11 +160,18 @@ function coreRun(policy: LimitPolicy, redisTime: boolean, start: number, steps: 
     for (let i = 0; i < times; i++) {
       const decision = core.decide(now, policy, cost)
       told = decision.allowed ? decision.reset : decision.retryAfter
-      const wrote = decision.allowed && cost > 0
+      let wrote = decision.allowed && cost > 0
+      if (wrote && policy.algorithm === 'fixed-window') {
+        // A counter's TTL is set once, by the write that creates it, to its window's end; later
+        // writes leave it to run down in real time, which the timed clock does not follow.
+        const window = Math.floor(now / policy.period)
+        wrote = window !== counted
+        counted = window
+      }
       expected.push({
         now,
         cost,
-        reply: asReply(decision),
+        decision: plain(decision),
         lifetime: wrote ? core.lifetime(now, policy) : undefined,
       })
     }
@@ -178,12 +194,17 @@ describeWithRedis('the rate-limit scripts', () => {
     await server?.stop()
   })
 
-  /** The timed script's replies to `decisions` on `key`, each followed by the key's PTTL when it wrote. */
+  /**
+   * The timed script's decisions of `decisions` on `key`, each followed by the written key's PTTL
+   * when it wrote.
+   */
   async function scriptRun(
     policy: LimitPolicy,
     key: string,
     decisions: readonly Expected[],
-  ): Promise<{ reply: unknown; pttl: unknown }[]> {
+  ): Promise<{ decision: LimitDecision; pttl: unknown }[]> {
+    const decode = replyDecoder(policy)
+    const written = new Set<string>()
     const pipeline = client.pipeline()
     for (const { now, cost, lifetime } of decisions) {
       pipeline.evalsha(
@@ -195,17 +216,20 @@ describeWithRedis('the rate-limit scripts', () => {
         String(cost),
         String(now),
       )
-      if (lifetime !== undefined) pipeline.pttl(key)
+      if (lifetime !== undefined) {
+        written.add(writtenKey(policy, key, now))
+        pipeline.pttl(writtenKey(policy, key, now))
+      }
     }
-    pipeline.del(key)
+    pipeline.del(key, ...written)
     const results = (await pipeline.exec()) ?? []
-    const answers: { reply: unknown; pttl: unknown }[] = []
+    const answers: { decision: LimitDecision; pttl: unknown }[] = []
     let at = 0
-    for (const { lifetime } of decisions) {
+    for (const { cost, lifetime } of decisions) {
       const [error, reply] = results[at++] ?? [new Error('missing reply'), undefined]
       if (error) throw error
       const pttl = lifetime === undefined ? undefined : results[at++]?.[1]
-      answers.push({ reply, pttl })
+      answers.push({ decision: decode(reply, cost), pttl })
     }
     return answers
   }
@@ -214,9 +238,12 @@ describeWithRedis('the rate-limit scripts', () => {
     const script = rateLimitScripts[algorithm]
     const copy = timedScripts[algorithm]
     expect(copy).not.toContain("redis.call('TIME')")
-    expect(script.split(ttlArgument)).toHaveLength(2)
-    expect(copy).toContain(timedTtl)
-    expect(copy.length - script.length).toBe(timedClock.length - clockLines.length + ` + ${ttlShift}`.length)
+    const ttlWrites = script.split(ttlArgument).length - 1
+    expect(ttlWrites).toBeGreaterThanOrEqual(1)
+    expect(copy.split(timedTtl)).toHaveLength(ttlWrites + 1)
+    expect(copy.length - script.length).toBe(
+      timedClock.length - clockLines.length + ttlWrites * ` + ${ttlShift}`.length,
+    )
   })
 
   let run = 0
@@ -229,9 +256,9 @@ describeWithRedis('the rate-limit scripts', () => {
           const expected = coreRun(policy, redisTime, start, steps)
           const actual = await scriptRun(policy, `property:${algorithm}:${run++}`, expected)
           decisions += expected.length
-          expected.forEach(({ now, cost, reply, lifetime }, index) => {
+          expected.forEach(({ now, cost, decision, lifetime }, index) => {
             const answer = actual[index]
-            expect({ index, now, cost, reply: answer?.reply }).toEqual({ index, now, cost, reply })
+            expect({ index, now, cost, decision: answer?.decision }).toEqual({ index, now, cost, decision })
             if (lifetime !== undefined) {
               // The key lives as long as the core's state matters: PTTL counts down in real time
               // from ceil(lifetime) (at least 1 ms), give or take the 1 ms by which a window's end
@@ -260,14 +287,14 @@ describeWithRedis('the rate-limit scripts', () => {
         { advance: { kind: 'periods', periods: 0 }, cost: 1, times: limit + 1 },
         { advance: { kind: 'periods', periods: 1 }, cost: 1, times: limit + 1 },
       ])
-      const replies = (await scriptRun(policy, `burst:${limit}:${period}`, expected)).map(
-        ({ reply }) => reply,
+      const decisions = (await scriptRun(policy, `burst:${limit}:${period}`, expected)).map(
+        ({ decision }) => decision,
       )
-      expect(replies).toEqual(expected.map(({ reply }) => reply))
-      const denial = [0, 0, period, Math.ceil(period / limit)]
-      for (const burst of [replies.slice(0, limit + 1), replies.slice(limit + 1)]) {
-        expect(burst.map((reply) => (reply as number[])[0])).toEqual([...Array<number>(limit).fill(1), 0])
-        expect(burst.map((reply) => (reply as number[])[1])).toEqual(
+      expect(decisions).toEqual(expected.map(({ decision }) => decision))
+      const denial = { allowed: false, remaining: 0, reset: period, retryAfter: Math.ceil(period / limit) }
+      for (const burst of [decisions.slice(0, limit + 1), decisions.slice(limit + 1)]) {
+        expect(burst.map(({ allowed }) => allowed)).toEqual([...Array<boolean>(limit).fill(true), false])
+        expect(burst.map(({ remaining }) => remaining)).toEqual(
           Array.from({ length: limit + 1 }, (_, index) => Math.max(0, limit - index - 1)),
         )
         expect(burst.at(-1)).toEqual(denial)
@@ -275,12 +302,27 @@ describeWithRedis('the rate-limit scripts', () => {
     },
   )
 
+  it.each<[string, LimitPolicy, readonly number[]]>([
+    // Each cost of 1e8 leaves integers (remaining * radix + reset) far above 2^53.
+    ['token-bucket', { algorithm: 'token-bucket', limit: 1e9, period: 1e8 }, [1e8, 5e8, 4e8, 1e8, 0]],
+    ['fixed-window', { algorithm: 'fixed-window', limit: 1e9, period: 1e8 }, [1e8, 5e8, 4e8, 1e8, 0]],
+    ['sliding-window', { algorithm: 'sliding-window', limit: 1e9, period: 1e8 }, [1e8, 5e8, 4e8, 1e8, 0]],
+    ['sliding-log', { algorithm: 'sliding-log', limit: 1000, period: 1e15 }, [100, 500, 400, 100, 0]],
+  ])('answers %s in text when the integer reply would not be exact', async (algorithm, policy, costs) => {
+    const steps: Step[] = costs.map((cost) => ({ advance: { kind: 'micros', micros: 7 }, cost, times: 1 }))
+    const expected = coreRun(policy, true, 1_795_836_453_365_505, steps)
+    const actual = await scriptRun(policy, `large:${algorithm}`, expected)
+    expect(actual.map(({ decision }) => decision)).toEqual(expected.map(({ decision }) => decision))
+    expect(expected.slice(0, 4).map(({ decision }) => decision.allowed)).toEqual([true, true, true, false])
+  })
+
   it('answers a peek on a fresh key as full, writing nothing', async () => {
     for (const algorithm of algorithms) {
+      const policy: LimitPolicy = { algorithm, limit: 5, period: 1000 }
       const key = `peek:${algorithm}`
       const reply = await client.eval(rateLimitScripts[algorithm], 1, key, '5', '1000', '0')
-      expect(reply).toEqual([1, 5, 0, 0])
-      expect(await client.exists(key)).toBe(0)
+      expect(replyDecoder(policy)(reply, 0)).toEqual({ allowed: true, remaining: 5, reset: 0, retryAfter: 0 })
+      expect(await client.keys(`${key}*`)).toEqual([])
     }
   })
 
@@ -296,6 +338,12 @@ describeWithRedis('the rate-limit scripts', () => {
       ? []
       : Array.from({ length: bytes.length / 8 }, (_, index) => bytes.readDoubleLE(8 * index))
 
+  /** A decision of cost 1 against a limit of 5 on `key`, as the store decodes it. */
+  async function decideOne(algorithm: LimitAlgorithm, key: string): Promise<LimitDecision> {
+    const reply = await client.eval(rateLimitScripts[algorithm], 1, key, '5', String(period), '1')
+    return replyDecoder({ algorithm, limit: 5, period })(reply, 1)
+  }
+
   it.each<[string, LimitAlgorithm, (ms: number, window: number) => string | Buffer]>([
     ['text of an earlier format', 'token-bucket', (ms) => `${ms} 100`],
     ['words', 'token-bucket', () => 'x y'],
@@ -306,10 +354,6 @@ describeWithRedis('the rate-limit scripts', () => {
     ['an infinite debt', 'token-bucket', (ms) => doubles(ms, Number.POSITIVE_INFINITY)],
     ['a time that is not finite', 'token-bucket', () => doubles(Number.POSITIVE_INFINITY, 100)],
     ['a time that is not a number', 'token-bucket', () => doubles(Number.NaN, 100)],
-    ['text of an earlier format', 'fixed-window', (_, window) => `${window} 3`],
-    ['a negative count', 'fixed-window', (_, window) => doubles(window, -3)],
-    ['a count that is not a number', 'fixed-window', (_, window) => doubles(window, Number.NaN)],
-    ['an infinite count', 'fixed-window', (_, window) => doubles(window, Number.POSITIVE_INFINITY)],
     ['16 bytes', 'sliding-window', (_, window) => doubles(window, 3)],
     ['a negative count', 'sliding-window', (_, window) => doubles(window, 0, -3)],
     [
@@ -324,25 +368,51 @@ describeWithRedis('the rate-limit scripts', () => {
     const ms = Number(seconds) * 1000
     const window = Math.floor(ms / period)
     await client.set(key, stored(ms, window), 'PX', 60_000)
-    const reply = await client.eval(rateLimitScripts[algorithm], 1, key, '5', String(period), '1')
-    expect((reply as number[]).slice(0, 2)).toEqual([1, 4])
+    expect(await decideOne(algorithm, key)).toMatchObject({ allowed: true, remaining: 4 })
     const [first = Number.NaN, ...counts] = readDoubles(await client.getBuffer(key))
     if (algorithm === 'token-bucket') expect([first >= ms, counts]).toEqual([true, [period / 5]])
-    else if (algorithm === 'fixed-window') expect([first, counts]).toEqual([window, [1]])
     else expect([first, counts]).toEqual([window, [0, 1]])
     expect(await client.pttl(key)).toBeGreaterThan(60_000)
   })
 
-  it.each<[LimitAlgorithm, (ms: number, window: number) => Buffer]>([
-    ['token-bucket', (ms) => doubles(ms, (3 * period) / 5)],
-    ['fixed-window', (_, window) => doubles(window, 3)],
-    ['sliding-window', (_, window) => doubles(window, 0, 3)],
-  ])('reads its own %s state', async (algorithm, stored) => {
+  it.each<[string, string | null]>([
+    ['a negative count', '-3'],
+    ['words', 'x y'],
+    ['a count that is not a number', 'nan'],
+    ['an infinite count', 'inf'],
+    ['another type', null],
+  ])("treats a fixed window's counter holding %s as absent, and replaces it", async (what, stored) => {
+    const key = `format:fixed-window:${what}`
+    const [seconds] = await client.time()
+    const counter = `${key}:${Math.floor((Number(seconds) * 1000) / period)}`
+    if (stored === null) await client.rpush(counter, 'x')
+    else await client.set(counter, stored, 'PX', 60_000)
+    expect(await decideOne('fixed-window', key)).toMatchObject({ allowed: true, remaining: 4 })
+    expect(await client.get(counter)).toBe('1')
+    expect(await client.pttl(counter)).toBeGreaterThan(60_000)
+  })
+
+  it('ignores fixed-window state of the earlier format, one packed string per key', async () => {
+    const key = 'format:fixed-window:packed'
+    const [seconds] = await client.time()
+    const window = Math.floor((Number(seconds) * 1000) / period)
+    await client.set(key, doubles(window, 5), 'PX', 60_000)
+    expect(await decideOne('fixed-window', key)).toMatchObject({ allowed: true, remaining: 4 })
+    expect(await client.get(`${key}:${window}`)).toBe('1')
+  })
+
+  it.each<[LimitAlgorithm, string, (ms: number, window: number) => Buffer | string]>([
+    ['token-bucket', '', (ms) => doubles(ms, (3 * period) / 5)],
+    ['fixed-window', ':window', () => '3'],
+    ['fixed-window', ':window', () => '2.5'],
+    ['sliding-window', '', (_, window) => doubles(window, 0, 3)],
+  ])('reads its own %s state (key suffix "%s")', async (algorithm, suffix, stored) => {
     const key = `own:${algorithm}`
     const [seconds] = await client.time()
     const ms = Number(seconds) * 1000
-    await client.set(key, stored(ms, Math.floor(ms / period)), 'PX', 60_000)
-    const reply = await client.eval(rateLimitScripts[algorithm], 1, key, '5', String(period), '1')
-    expect((reply as number[]).slice(0, 2)).toEqual([1, 1])
+    const window = Math.floor(ms / period)
+    await client.set(`${key}${suffix.replace('window', String(window))}`, stored(ms, window), 'PX', 60_000)
+    expect(await decideOne(algorithm, key)).toMatchObject({ allowed: true, remaining: 1 })
+    await client.del(`${key}:${window}`)
   })
 })

@@ -8,7 +8,17 @@ import type { LimitAlgorithm } from '@sec/core'
  * identical inputs (a property test runs the core functions and these scripts side by side).
  *
  * KEYS[1]: the limiter's key. ARGV: limit, period (ms), cost (0 = peek).
- * Reply: { allowed (1|0), remaining, reset (ms), retryAfter (ms) }, all integers.
+ * Reply: one integer, or a short text when the integer form does not apply; `rate-limit-reply.ts`
+ * turns either into the decision. With `radix = floor(2 * period) + 3`, above any whole-ms wait:
+ * - token bucket, sliding window, sliding log: an admission is `remaining * radix + reset`; a
+ *   denial, or an admission whose integer would reach 2^53, is the text
+ *   `allowed remaining reset retryAfter` (whole numbers, `%d`).
+ * - fixed window: `count * radix + wait`, where `count` is the cost the window held before this
+ *   decision and `wait` the ms until the window ends, rounded up; or the text `count wait` when
+ *   the count is fractional or the integer would reach 2^53. The store derives the decision from
+ *   these two numbers with the core's own arithmetic, denials included.
+ * Returning a table costs Redis about as much as an extra command; an integer costs least, and
+ * a short text less than a table.
  *
  * Why they are written this way:
  * - `TIME` is the only clock, so every app server sees the same windows whatever its own clock says.
@@ -18,18 +28,31 @@ import type { LimitAlgorithm } from '@sec/core'
  *   last write and its debt (ms until full), rather than one theoretical arrival time.
  * - One script per algorithm, straight-line code without closures: a decision runs only its own
  *   algorithm, and every Lua operation is time Redis's single thread spends on it.
- * - State is a string of little-endian doubles (`struct.pack`), which reads back as the identical
- *   doubles at a fraction of the cost of formatting and parsing `%.17g` text; a string of another
- *   length, or holding numbers the script never writes (not finite, negative counts), is treated
- *   as absent. The sliding log keeps one list entry per number, in `%.17g` text, which reads back
- *   as the identical double (`tostring` keeps only 14 digits and would drift).
- * - Redis turns a Lua number into an integer reply by truncation, so only whole numbers are
- *   returned. TTLs go to `redis.call` as `%d` text: a Lua number there would be formatted as a
- *   double (`%.17g`), which costs more.
+ * - The fixed window keeps one counter per window, under the key `KEYS[1]:<window number>`, and
+ *   adds to it with INCRBY, which creates it when absent: no read, no unpacking, and a TTL set
+ *   (PEXPIRE to the window's end) only by the decision that created it. A new window is a new key,
+ *   so nothing has to compare or reset a stored window, and the last one simply expires. The
+ *   suffix comes after the `{hash tag}`, so the counter is in KEYS[1]'s cluster slot. A denial
+ *   takes its cost back with DECRBY (rare: the limiter's block cache answers repeats without
+ *   Redis). INCRBY adds whole numbers only: a fractional cost, a peek, or a counter that holds a
+ *   fractional count (INCRBY refuses it) goes through GET and a `%.17g` SET instead, with the
+ *   core's double arithmetic; the store refuses limits above 2^52, so every whole count is also an
+ *   exact double. Text that is not a count, a negative count or a key of another type reads as
+ *   absent and is replaced. State of the earlier format (packed doubles under KEYS[1] itself) is
+ *   never read, and expires. A reset deletes the current counter, with its own script on the
+ *   same clock.
+ * - The other states are strings of little-endian doubles (`struct.pack`), which read back as the
+ *   identical doubles at a fraction of the cost of formatting and parsing `%.17g` text; a string of
+ *   another length, or holding numbers the script never writes (not finite, negative counts), is
+ *   treated as absent. The sliding log keeps one list entry per number, in `%.17g` text, which
+ *   reads back as the identical double (`tostring` keeps only 14 digits and would drift).
+ * - Redis turns a Lua number into an integer reply by truncation, so only whole numbers below 2^53
+ *   are returned as integers. TTLs and window numbers go to Redis as `%d` text: a Lua number there
+ *   would be formatted as a double (`%.17g`), which costs more.
  * - Every write sets a TTL of at least 1 ms, so no key outlives its usefulness.
  * - State of another type under the key (another algorithm under the same name) is deleted and
  *   treated as absent, rather than failing every decision until it expires.
- * - Windows are stored by their number (`floor(now / period)`), an integer, so "same window" and
+ * - Windows are named by their number (`floor(now / period)`), an integer, so "same window" and
  *   "previous window" compare exactly even when the period is not an integer. (The memory store
  *   names a window by its end instead; both name the same window.)
  */
@@ -50,6 +73,28 @@ if type(state) == 'table' then
   redis.call('DEL', key)
   state = false
 end`
+
+/** The base of the integer replies: above every whole-ms wait a script reports. */
+const radixLines = `local radix = 2 * period
+radix = radix - radix % 1 + 3`
+
+/**
+ * Replies with `left` units remaining and `reset` ms: an admission as one integer when it fits
+ * below 2^53 (exact, and decodable as long as reset < radix), otherwise and for a denial as text.
+ * `retry` is only read for a denial.
+ */
+function replyLines(left: string, reset: string, retry: string): string {
+  return `${radixLines}
+if allowed then
+  if ${reset} < radix then
+    local packed = ${left} * radix + ${reset}
+    if packed < 9007199254740992 then return packed end
+  end
+  return string.format('1 %d %d 0', ${left}, ${reset})
+end
+${retry}
+return string.format('0 %d %d %d', ${left}, ${reset}, retry)`
+}
 
 // Every number this script rounds is above 0 or clamped to 0 after: for those, `x - x % 1` is
 // exactly `math.floor(x)` (the VM computes `x % 1` as `x - floor(x)`, which is exact), without the
@@ -92,44 +137,70 @@ if debt > slack / 2 then
   local whole = reset - reset % 1
   if whole < reset then reset = whole + 1 end
 end
-if allowed then return { 1, left, reset, 0 } end
-local retry = over + slack / 2
+${replyLines(
+  'left',
+  'reset',
+  `local retry = over + slack / 2
 local whole = retry - retry % 1
-if whole < retry then retry = whole + 1 end
-return { 0, left, reset, retry }
+if whole < retry then retry = whole + 1 end`,
+)}
 `
 
-const fixedWindowScript = `local key = KEYS[1]
-${argumentLines}
+// The fixed window's common decision (a whole cost, a counter holding a whole count) runs first and
+// returns at once; everything it reads is parsed only where needed: each Lua operation counts here.
+const fixedWindowScript = `local period, cost = ARGV[2] + 0, ARGV[3] + 0
 ${clock}
-local eps = 1e-9 * limit
-local ask = cost
-if cost <= 0 then ask = 1 end
-local window = math.floor(now / period)
-local start = window * period
--- State: <window><count>, the window's number and the cost admitted in it.
-local count = 0
-${readString}
-if state and #state == 16 then
-  local stored, admitted = struct.unpack('<dd', state)
-  if stored == window and admitted >= 0 and admitted < math.huge then count = admitted end
+local window = now / period
+window = window - window % 1
+-- Relative to now first: subtracting two large clock readings is exact, adding a period rounds.
+local left = window * period - now + period
+local wait = left - left % 1
+if wait < left then wait = wait + 1 end
+local counter = KEYS[1] .. ':' .. string.format('%d', window)
+-- The counter lives until the window ends: at least 1 ms.
+local ttl = wait
+if ttl < 1 then ttl = 1 end
+-- count: the cost admitted in this window before this decision.
+local count
+if cost > 0 and cost % 1 == 0 then
+  local after = redis.pcall('INCRBY', counter, ARGV[3])
+  if after == cost then
+    redis.call('PEXPIRE', counter, string.format('%d', ttl))
+    return wait
+  end
+  if type(after) == 'number' then
+    if after > cost then
+      count = after - cost
+      local limit = ARGV[1] + 0
+      if after > limit + 1e-9 * limit then redis.call('DECRBY', counter, ARGV[3]) end
+    else
+      -- A negative count, never written here: absent, so the cost (at most the limit) is admitted.
+      count = 0
+      redis.call('SET', counter, ARGV[3], 'PX', string.format('%d', ttl))
+    end
+  end
 end
-local allowed = count + ask <= limit + eps
-local left = start - now + period
-if allowed and cost > 0 then
-  count = count + cost
-  local ttl = math.ceil(left)
-  if ttl < 1 then ttl = 1 end
-  redis.call('SET', key, struct.pack('<dd', window, count), 'PX', string.format('%d', ttl))
+if not count then
+  -- A peek, a fractional cost, or a counter INCRBY refused: a fractional count, text that is not
+  -- a count, or another type.
+  count = 0
+  local stored = redis.pcall('GET', counter)
+  if type(stored) == 'table' then
+    redis.call('DEL', counter)
+  elseif stored then
+    count = tonumber(stored)
+    if not (count and count >= 0 and count < math.huge) then count = 0 end
+  end
+  local limit = ARGV[1] + 0
+  if cost > 0 and count + cost <= limit + 1e-9 * limit then
+    redis.call('SET', counter, string.format('%.17g', count + cost), 'PX', string.format('%d', ttl))
+  end
+  if count % 1 ~= 0 then return string.format('%.17g %d', count, wait) end
 end
-local remaining = math.floor(limit - count + eps)
-if remaining < 0 then remaining = 0 end
-local wait = math.ceil(left)
-if wait < 0 then wait = 0 end
-local reset = 0
-if count > 0 then reset = wait end
-if allowed then return { 1, remaining, reset, 0 } end
-return { 0, remaining, reset, wait }
+${radixLines}
+local packed = count * radix + wait
+if packed < 9007199254740992 then return packed end
+return string.format('%.17g %d', count, wait)
 `
 
 const slidingWindowScript = `local key = KEYS[1]
@@ -169,8 +240,10 @@ if remaining < 0 then remaining = 0 end
 local reset = 0
 if curr > 0 then reset = math.ceil(offset + 2 * period) elseif prev > 0 then reset = math.ceil(offset + period) end
 if reset < 0 then reset = 0 end
-if allowed then return { 1, remaining, reset, 0 } end
--- Solved for half the tolerance, so a wait that is a whole ms in exact arithmetic is not rounded
+${replyLines(
+  'remaining',
+  'reset',
+  `-- Solved for half the tolerance, so a wait that is a whole ms in exact arithmetic is not rounded
 -- up to the next one. In a denial, curr <= room means prev > 0 and curr > room means curr > 0:
 -- neither branch divides by zero.
 local room = limit + eps / 2 - ask
@@ -180,8 +253,8 @@ if curr <= room then
 else
   retry = math.ceil(offset + period + period * (1 - room / curr))
 end
-if retry < 0 then retry = 0 end
-return { 0, remaining, reset, retry }
+if retry < 0 then retry = 0 end`,
+)}
 `
 
 const slidingLogScript = `local key = KEYS[1]
@@ -240,7 +313,7 @@ if newest then
 end
 local left = limit - used
 if left < 0 then left = 0 end
-return { allowed and 1 or 0, left, reset, retry }
+${replyLines('left', 'reset', '')}
 `
 
 /** The decision script of each algorithm. */
@@ -250,3 +323,14 @@ export const rateLimitScripts: Readonly<Record<LimitAlgorithm, string>> = {
   'sliding-window': slidingWindowScript,
   'sliding-log': slidingLogScript,
 }
+
+/**
+ * Deletes a fixed window's state: the counter of the current window, named as the decision script
+ * names it, on the same clock. KEYS[1]: the limiter's key. ARGV: period (ms).
+ */
+export const fixedWindowResetScript = `local period = ARGV[1] + 0
+${clock}
+local window = now / period
+window = window - window % 1
+return redis.call('DEL', KEYS[1] .. ':' .. string.format('%d', window))
+`

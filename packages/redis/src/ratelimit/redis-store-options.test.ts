@@ -84,6 +84,7 @@ describe('redisStore arguments', () => {
     ],
     [{ algorithm: 'sliding-log', limit: 1001, period: 1000 }, 'a whole number up to 1000; got 1001'],
     [{ algorithm: 'sliding-log', limit: 2.5, period: 1000 }, 'a whole number up to 1000; got 2.5'],
+    [{ algorithm: 'fixed-window', limit: 1e16, period: 1000 }, 'at most 2^52; got 10000000000000000'],
   ])('refuses the policy %j without calling Redis', async (policy, message) => {
     await expect(store.decide(policy as never, 'key', 1)).rejects.toMatchObject({
       code: 'SEC_REDIS_ARGUMENT',

@@ -23,6 +23,20 @@ async function redisNow(client: Redis | Cluster): Promise<number> {
   return Number(seconds) * 1000 + Number(micros) / 1000
 }
 
+/**
+ * The Redis key holding `key`'s state under the default prefix: a fixed window's counter of the
+ * current window (`period` long) carries the window's number after the limiter's key.
+ */
+async function stateKey(
+  client: Redis | Cluster,
+  algorithm: LimitAlgorithm,
+  key: string,
+  period: number,
+): Promise<string> {
+  const name = `sec:rl:{${key}}`
+  return algorithm === 'fixed-window' ? `${name}:${Math.floor((await redisNow(client)) / period)}` : name
+}
+
 /** The key's type and content, to prove a decision wrote nothing. */
 async function snapshot(client: Redis | Cluster, key: string): Promise<unknown> {
   const type = await client.type(key)
@@ -101,7 +115,7 @@ describeWithRedis('redisStore', () => {
       expect(Math.abs((decisions[5]?.retryAfter ?? 0) - expected.retryAfter)).toBeLessThanOrEqual(elapsed + 1)
       expect(decisions[5]?.retryAfter).toBeGreaterThan(0)
 
-      const ttl = await client.pttl(`sec:rl:{${key}}`)
+      const ttl = await client.pttl(await stateKey(client, algorithm, key, P))
       expect(ttl).toBeGreaterThan(0)
       expect(ttl).toBeLessThanOrEqual(maxTtl(algorithm, P))
     })
@@ -140,7 +154,7 @@ describeWithRedis('redisStore', () => {
       const key = `api:ttl:${algorithm}`
       for (let i = 0; i < 4; i++) {
         await store.decide(policy, key, 1)
-        const ttl = await client.pttl(`sec:rl:{${key}}`)
+        const ttl = await client.pttl(await stateKey(client, algorithm, key, period))
         expect(ttl).toBeGreaterThan(0)
         expect(ttl).toBeLessThanOrEqual(maxTtl(algorithm, period))
       }
@@ -159,6 +173,22 @@ describeWithRedis('redisStore', () => {
       expect([quarter.allowed, quarter.remaining]).toEqual([true, 1])
     })
 
+    it('fixed-window counts whole and fractional costs in one counter', async () => {
+      const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 3, period: P }
+      const key = 'api:mixed'
+      const remaining: number[] = []
+      for (const cost of [1, 0.5, 1, 0.25, 0.25]) {
+        const decision = await store.decide(policy, key, cost)
+        expect(decision.allowed).toBe(true)
+        remaining.push(decision.remaining)
+      }
+      expect(remaining).toEqual([2, 1, 0, 0, 0])
+      expect(await client.get(await stateKey(client, 'fixed-window', key, P))).toBe('3')
+      expect((await store.decide(policy, key, 1)).allowed).toBe(false)
+      expect((await store.decide(policy, key, 0.25)).allowed).toBe(false)
+      expect(await client.get(await stateKey(client, 'fixed-window', key, P))).toBe('3')
+    })
+
     it('refuses fractional costs for the sliding log, before calling Redis', async () => {
       const policy: LimitPolicy = { algorithm: 'sliding-log', limit: 3, period: P }
       await expect(store.decide(policy, 'api:log-fraction', 0.5)).rejects.toMatchObject({
@@ -170,19 +200,21 @@ describeWithRedis('redisStore', () => {
     it.each(algorithms)('%s answers a peek without recording anything', async (algorithm) => {
       const policy: LimitPolicy = { algorithm, limit: 5, period: P }
       const key = `api:peek:${algorithm}`
+      const stored = await stateKey(client, algorithm, key, P)
       expect(await store.decide(policy, key, 0)).toEqual({
         allowed: true,
         remaining: 5,
         reset: 0,
         retryAfter: 0,
       })
-      expect(await client.exists(`sec:rl:{${key}}`)).toBe(0)
+      expect(await client.exists(stored)).toBe(0)
       await store.decide(policy, key, 5)
-      const state = await snapshot(client, `sec:rl:{${key}}`)
+      const state = await snapshot(client, stored)
+      expect(state).not.toEqual(['none'])
       const peek = await store.decide(policy, key, 0)
       expect([peek.allowed, peek.remaining]).toEqual([false, 0])
       expect(peek.retryAfter).toBeGreaterThan(0)
-      expect(await snapshot(client, `sec:rl:{${key}}`)).toEqual(state)
+      expect(await snapshot(client, stored)).toEqual(state)
     })
 
     it.each(algorithms)('%s starts full again after reset', async (algorithm) => {
@@ -190,8 +222,10 @@ describeWithRedis('redisStore', () => {
       const key = `api:reset:${algorithm}`
       await store.decide(policy, key, 2)
       expect((await store.decide(policy, key, 1)).allowed).toBe(false)
+      const stored = await stateKey(client, algorithm, key, P)
+      expect(await client.exists(stored)).toBe(1)
       await store.reset(policy, key)
-      expect(await client.exists(`sec:rl:{${key}}`)).toBe(0)
+      expect(await client.exists(stored)).toBe(0)
       expect(await store.decide(policy, key, 1)).toMatchObject({ allowed: true, remaining: 1, retryAfter: 0 })
     })
 
@@ -203,22 +237,24 @@ describeWithRedis('redisStore', () => {
         for (const cost of [-1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, 4.5, 1e300]) {
           await expect(store.decide(policy, key, cost)).rejects.toMatchObject({ code: 'SEC_REDIS_ARGUMENT' })
         }
-        expect(await client.exists(`sec:rl:{${key}}`)).toBe(0)
+        const stored = await stateKey(client, algorithm, key, P)
+        expect(await client.exists(stored)).toBe(0)
         expect(await store.decide(policy, key, 4)).toMatchObject({ allowed: true, remaining: 0 })
-        const state = await snapshot(client, `sec:rl:{${key}}`)
+        const state = await snapshot(client, stored)
+        expect(state).not.toEqual(['none'])
         for (const cost of [4, 1]) {
           const denied = await store.decide(policy, key, cost)
           expect([denied.allowed, denied.remaining]).toEqual([false, 0])
           expect(denied.retryAfter).toBeGreaterThan(0)
         }
-        expect(await snapshot(client, `sec:rl:{${key}}`)).toEqual(state)
+        expect(await snapshot(client, stored)).toEqual(state)
       },
     )
 
     it.each(algorithms)('%s replaces state of another type rather than failing', async (algorithm) => {
       const policy: LimitPolicy = { algorithm, limit: 3, period: 60_000 }
       const key = `api:foreign:${algorithm}`
-      const full = `sec:rl:{${key}}`
+      const full = await stateKey(client, algorithm, key, policy.period)
       if (algorithm === 'sliding-log') await client.hset(full, 'x', '1')
       else await client.rpush(full, 'x')
       expect(await client.pttl(full)).toBe(-1)
@@ -243,11 +279,12 @@ describeWithRedis('redisStore', () => {
 
     it('keeps each key under prefix{key}, with the default or a chosen prefix', async () => {
       const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: P }
+      const window = Math.floor((await redisNow(client)) / P)
       await store.decide(policy, 'api:named', 1)
-      expect(await client.exists('sec:rl:{api:named}')).toBe(1)
+      expect(await client.exists(`sec:rl:{api:named}:${window}`)).toBe(1)
       const other = redisStore(client, { prefix: 'app1:', timeoutMs: functionalTimeoutMs })
       expect(await other.decide(policy, 'api:named', 1)).toMatchObject({ allowed: true })
-      expect(await client.exists('app1:{api:named}')).toBe(1)
+      expect(await client.exists(`app1:{api:named}:${window}`)).toBe(1)
       expect((await store.decide(policy, 'api:named', 1)).allowed).toBe(false)
     })
 
@@ -261,27 +298,32 @@ describeWithRedis('redisStore', () => {
         await prefixed.ping()
         const policy: LimitPolicy = { algorithm: 'fixed-window', limit: 1, period: P }
         const tenant = redisStore(prefixed, { timeoutMs: functionalTimeoutMs })
+        const counter = `tenant:sec:rl:{api:prefixed}:${Math.floor((await redisNow(client)) / P)}`
         expect(await tenant.decide(policy, 'api:prefixed', 1)).toMatchObject({ allowed: true })
-        expect(await client.exists('tenant:sec:rl:{api:prefixed}')).toBe(1)
+        expect(await client.exists(counter)).toBe(1)
         expect((await tenant.decide(policy, 'api:prefixed', 1)).allowed).toBe(false)
         await tenant.reset(policy, 'api:prefixed')
-        expect(await client.exists('tenant:sec:rl:{api:prefixed}')).toBe(0)
+        expect(await client.exists(counter)).toBe(0)
+        expect(await tenant.decide(policy, 'api:prefixed', 1)).toMatchObject({ allowed: true })
       } finally {
         prefixed.disconnect()
       }
     })
 
-    it('decides huge, non-ASCII and brace-laden keys, each on its own', async () => {
-      const policy: LimitPolicy = { algorithm: 'token-bucket', limit: 1, period: P }
-      const keys = ['x'.repeat(10_240), 'ключ', '🔑 ключ', 'é', 'e\u0301', 'a}b{c', '{', '}', '{}', ' ']
-      for (const key of keys) {
-        expect(await store.decide(policy, `api:${key}`, 1)).toMatchObject({ allowed: true, remaining: 0 })
-      }
-      for (const key of keys) {
-        expect((await store.decide(policy, `api:${key}`, 1)).allowed).toBe(false)
-        expect(await client.pttl(`sec:rl:{api:${key}}`)).toBeGreaterThan(0)
-      }
-    })
+    it.each<LimitAlgorithm>(['token-bucket', 'fixed-window'])(
+      '%s decides huge, non-ASCII and brace-laden keys, each on its own',
+      async (algorithm) => {
+        const policy: LimitPolicy = { algorithm, limit: 1, period: P }
+        const keys = ['x'.repeat(10_240), 'ключ', '🔑 ключ', 'é', 'e\u0301', 'a}b{c', '{', '}', '{}', ' ']
+        for (const key of keys) {
+          expect(await store.decide(policy, `api:${key}`, 1)).toMatchObject({ allowed: true, remaining: 0 })
+        }
+        for (const key of keys) {
+          expect((await store.decide(policy, `api:${key}`, 1)).allowed).toBe(false)
+          expect(await client.pttl(await stateKey(client, algorithm, `api:${key}`, P))).toBeGreaterThan(0)
+        }
+      },
+    )
 
     it('falls back to EVAL after SCRIPT FLUSH and keeps the state', async () => {
       const policy: LimitPolicy = { algorithm: 'sliding-window', limit: 3, period: P }
@@ -306,22 +348,31 @@ describeWithRedis('redisStore', () => {
           : new Cluster([...cluster.startupNodes], { redisOptions: options })
       try {
         await other.ping()
-        const policy: LimitPolicy = { algorithm: 'token-bucket', limit: 2, period: 60_000 }
-        const key = `api:protocol:${JSON.stringify(options)}`
         const decided = redisStore(other, { timeoutMs: functionalTimeoutMs })
-        expect(await decided.decide(policy, key, 1)).toMatchObject({
-          allowed: true,
-          remaining: 1,
-          retryAfter: 0,
-        })
-        expect(await decided.decide(policy, key, 1)).toMatchObject({
-          allowed: true,
-          remaining: 0,
-          retryAfter: 0,
-        })
-        const denied = await decided.decide(policy, key, 1)
-        expect([denied.allowed, denied.remaining, typeof denied.retryAfter]).toEqual([false, 0, 'number'])
-        expect(denied.retryAfter).toBeGreaterThan(29_000)
+        for (const algorithm of ['token-bucket', 'fixed-window'] as const) {
+          // An integer reply for admissions; a text reply for the token bucket's denial.
+          const policy: LimitPolicy = {
+            algorithm,
+            limit: 2,
+            period: algorithm === 'fixed-window' ? P : 60_000,
+          }
+          const key = `api:protocol:${algorithm}:${JSON.stringify(options)}`
+          expect(await decided.decide(policy, key, 1)).toMatchObject({
+            allowed: true,
+            remaining: 1,
+            retryAfter: 0,
+          })
+          expect(await decided.decide(policy, key, 1)).toMatchObject({
+            allowed: true,
+            remaining: 0,
+            retryAfter: 0,
+          })
+          const denied = await decided.decide(policy, key, 1)
+          expect([denied.allowed, denied.remaining, typeof denied.retryAfter]).toEqual([false, 0, 'number'])
+          expect(denied.retryAfter).toBeGreaterThan(29_000)
+          const fraction = await decided.decide(policy, `${key}:fraction`, 0.5)
+          expect([fraction.allowed, fraction.remaining]).toEqual([true, 1])
+        }
       } finally {
         other.disconnect()
       }

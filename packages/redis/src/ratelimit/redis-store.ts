@@ -3,7 +3,8 @@ import { deadlinesOf, toStoreError, unavailable, within } from '../client/call-w
 import { isNoScript, type LuaScript, luaScript } from '../client/lua-script.js'
 import { assertRedisClient, type RedisClient } from '../client/redis-client.js'
 import { RedisStoreError } from '../errors/redis-store-error.js'
-import { rateLimitScripts } from './rate-limit-script.js'
+import { type ReplyDecoder, replyDecoder } from './rate-limit-reply.js'
+import { fixedWindowResetScript, rateLimitScripts } from './rate-limit-script.js'
 import { type RedisStoreOptions, resolveRedisStoreOptions } from './redis-store-options.js'
 
 /** A {@link RateLimitStore} kept in Redis, shared by every process that uses the same Redis. */
@@ -14,7 +15,10 @@ export interface RedisStore extends RateLimitStore {
    * {@link RedisStoreError} when Redis is unreachable, errs, or takes longer than `timeoutMs`.
    */
   decide(policy: LimitPolicy, key: string, cost: number): Promise<LimitDecision>
-  /** Deletes the key's state (one DEL), under the same timeout. */
+  /**
+   * Deletes the key's state, under the same timeout: one DEL, or for a fixed window one EVALSHA
+   * that deletes the counter of the current window on Redis's clock.
+   */
   reset(policy: LimitPolicy, key: string): Promise<void>
 }
 
@@ -25,12 +29,16 @@ interface PreparedPolicy {
   readonly period: string
   readonly maxCost: number
   readonly wholeCosts: boolean
+  readonly decode: ReplyDecoder
 }
 
 /** The script of each algorithm, with its SHA-1 computed once. */
 const scripts = new Map<string, LuaScript>(
   Object.entries(rateLimitScripts).map(([algorithm, lua]) => [algorithm, luaScript(lua)]),
 )
+
+/** The script that resets a fixed window, with its SHA-1. */
+const fixedWindowReset = luaScript(fixedWindowResetScript)
 
 /** The two ways of running a script the store uses, on a `Redis` or a `Cluster` alike. */
 interface ScriptRunner {
@@ -43,6 +51,12 @@ const maxPeriodMs = 1e15
 
 /** The sliding log stores one entry per admitted cost: bounded so one decision stays cheap. */
 const maxLogLimit = 1000
+
+/**
+ * A fixed window counts whole costs with INCRBY, in 64-bit integers: below this limit every count
+ * it can reach is also an exact double, so it counts exactly what the core's doubles count.
+ */
+const maxWindowLimit = 2 ** 52
 
 function argumentError(message: string): SecError {
   return new SecError('SEC_REDIS_ARGUMENT', `redisStore: ${message}`)
@@ -59,27 +73,16 @@ function preparePolicy(policy: LimitPolicy): PreparedPolicy {
   const wholeCosts = algorithm === 'sliding-log'
   if (wholeCosts && !(Number.isInteger(limit) && limit <= maxLogLimit))
     throw argumentError(`a sliding log's limit must be a whole number up to ${maxLogLimit}; got ${limit}.`)
-  return { script, limit: String(limit), period: String(period), maxCost: limit, wholeCosts }
-}
-
-/** An integer reply: a number, or a string when the client was made with `stringNumbers: true`. */
-function integer(value: unknown): number {
-  return typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN
-}
-
-function toDecision(reply: unknown): LimitDecision {
-  if (Array.isArray(reply) && reply.length === 4) {
-    const allowed = integer(reply[0])
-    const remaining = integer(reply[1])
-    const reset = integer(reply[2])
-    const retryAfter = integer(reply[3])
-    if (Number.isInteger(allowed) && remaining >= 0 && reset >= 0 && retryAfter >= 0)
-      return { allowed: allowed === 1, remaining, reset, retryAfter }
+  if (algorithm === 'fixed-window' && limit > maxWindowLimit)
+    throw argumentError(`a fixed window's limit must be at most 2^52; got ${limit}.`)
+  return {
+    script,
+    limit: String(limit),
+    period: String(period),
+    maxCost: limit,
+    wholeCosts,
+    decode: replyDecoder(policy),
   }
-  throw new RedisStoreError(
-    'SEC_REDIS_REPLY',
-    'Redis answered the rate-limit script with an unexpected reply.',
-  )
 }
 
 /**
@@ -135,14 +138,14 @@ export function redisStore(client: RedisClient, options?: RedisStoreOptions): Re
     if (down !== undefined) throw down
     const name = `${prefix}{${key}}`
     const units = String(cost)
-    const { script, limit, period } = args
+    const { script, limit, period, decode } = args
     // One deadline for the EVALSHA and, after a NOSCRIPT, the EVAL that loads the script.
     return new Promise<LimitDecision>((resolve, reject) => {
       const deadline = deadlines.start(reject)
       const answer = (reply: unknown): void => {
         if (!deadlines.finish(deadline)) return
         try {
-          resolve(toDecision(reply))
+          resolve(decode(reply, cost))
         } catch (error) {
           reject(error)
         }
@@ -167,10 +170,22 @@ export function redisStore(client: RedisClient, options?: RedisStoreOptions): Re
         return Promise.reject(error)
       }
     },
-    async reset(_policy, key) {
+    async reset(policy, key) {
       const down = unavailable(client)
       if (down !== undefined) throw down
-      await within(client.del(`${prefix}{${key}}`), timeoutMs)
+      const name = `${prefix}{${key}}`
+      if (policy.algorithm !== 'fixed-window') {
+        await within(client.del(name), timeoutMs)
+        return
+      }
+      const period = (policy === lastPolicy ? (lastArgs as PreparedPolicy) : prepare(policy)).period
+      const { sha, lua } = fixedWindowReset
+      const deleted = runner
+        .evalsha(sha, 1, name, period)
+        .catch((error: unknown) =>
+          isNoScript(error) ? runner.eval(lua, 1, name, period) : Promise.reject(error),
+        )
+      await within(deleted, timeoutMs)
     },
   }
 }

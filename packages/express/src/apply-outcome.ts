@@ -3,14 +3,12 @@ import { applyOutcomeHeaders, sendResponse } from '@sec/node'
 import type { Request, Response } from 'express'
 
 /**
- * Lets body parsers mounted after the guards skip a body the guards already read: body-parser 2
- * skips a request whose stream has ended, body-parser 1 looks at `req._body`. The parsed (and,
- * once validated, typed) body goes to `req.body` for handlers written for `express.json()`.
+ * Lets body parsers mounted after the guards skip a body the guards already read (body-parser 2,
+ * Express 5's `express.json()`, skips a request whose stream has ended), and hands the parsed
+ * (and, once validated, typed) body to `req.body` for handlers written for `express.json()`.
  */
 function shareBody(req: Request, outcome: Outcome): void {
-  if (!req.readableEnded) return
-  ;(req as { _body?: boolean })._body = true
-  if (outcome.body !== undefined) req.body = outcome.body
+  if (outcome.body !== undefined && req.readableEnded) req.body = outcome.body
 }
 
 /**

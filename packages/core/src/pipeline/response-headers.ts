@@ -66,21 +66,19 @@ export function setHeaderBlock(headers: ResponseHeaders, block: HeaderBlock): vo
  */
 export class ResponseHeaders implements Iterable<[string, string]> {
   #values: Map<string, string>
-  // Headers set as one prepared block while the set was empty: they come first in every iteration.
+  // Headers set as one prepared block, in iteration order after the first `#blockAt` entries of
+  // `#values` (those set before it); entries added later come after it.
   #block: HeaderBlock | undefined
+  #blockAt = 0
   #cookies: string[] | undefined
   #revision = 0
 
   static {
     assignBlock = (headers, block) => {
-      if (
-        #block in headers &&
-        headers.#block === undefined &&
-        headers.#values.size === 0 &&
-        headers.#cookies === undefined
-      ) {
+      if (#block in headers && headers.#block === undefined && !headers.#sharesName(block)) {
         headers.#revision++
         headers.#block = block
+        headers.#blockAt = headers.#values.size
         return
       }
       for (let i = 0; i < block.names.length; i++)
@@ -95,22 +93,37 @@ export class ResponseHeaders implements Iterable<[string, string]> {
       return
     }
     this.#block = from.#block
+    this.#blockAt = from.#blockAt
     this.#values = new Map(from.#values)
     this.#cookies = from.#cookies?.slice()
   }
 
-  // Before a change to one of the block's names: the block becomes ordinary entries, first in order.
-  #dissolve(lower: string): void {
+  // Whether an entry already set has a name of the block (then the block is set name by name).
+  #sharesName(block: HeaderBlock): boolean {
+    if (this.#values.size === 0) return false
+    for (const name of block.names) if (this.#values.has(name)) return true
+    return false
+  }
+
+  // Before a change the block's position cannot follow (a name of the block, or any deletion):
+  // the block becomes ordinary entries, in its place in the order.
+  #dissolve(): void {
     const block = this.#block
-    if (block === undefined || !block.holds(lower)) return
+    if (block === undefined) return
     const values = new Map<string, string>()
-    for (let i = 0; i < block.names.length; i++)
-      values.set(block.names[i] as string, block.values[i] as string)
+    let at = 0
+    const placeBlock = () => {
+      for (let i = 0; i < block.names.length; i++)
+        values.set(block.names[i] as string, block.values[i] as string)
+    }
+    if (this.#blockAt === 0) placeBlock()
     this.#values.forEach((value, name) => {
       values.set(name, value)
+      if (++at === this.#blockAt) placeBlock()
     })
     this.#values = values
     this.#block = undefined
+    this.#blockAt = 0
   }
 
   /** The value of `name`, repeated `Set-Cookie` values joined with `", "`; `null` when absent. */
@@ -147,7 +160,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') this.#cookies = [value]
     else {
-      this.#dissolve(lower)
+      if (this.#block?.holds(lower)) this.#dissolve()
       this.#values.set(lower, value)
     }
   }
@@ -161,7 +174,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
       else this.#cookies.push(value)
       return
     }
-    this.#dissolve(lower)
+    if (this.#block?.holds(lower)) this.#dissolve()
     const current = this.#values.get(lower)
     this.#values.set(lower, current === undefined ? value : `${current}, ${value}`)
   }
@@ -172,7 +185,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     const lower = name.toLowerCase()
     if (lower === 'set-cookie') this.#cookies = undefined
     else {
-      this.#dissolve(lower)
+      this.#dissolve()
       this.#values.delete(lower)
     }
   }
@@ -180,24 +193,32 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   /** Calls `callback` with each value and lower-case name, as `Headers.forEach` does. */
   forEach(callback: (value: string, name: string, headers: ResponseHeaders) => void): void {
     const block = this.#block
-    if (block !== undefined) {
-      const { names, values } = block
-      for (let i = 0; i < names.length; i++) callback(values[i] as string, names[i] as string, this)
-    }
+    const blockAt = block === undefined ? -1 : this.#blockAt
+    if (blockAt === 0) this.#eachOfBlock(block as HeaderBlock, callback)
+    let at = 0
     // Map.forEach, not for…of: no entry array per header on a path every response takes.
     this.#values.forEach((value, name) => {
       callback(value, name, this)
+      if (++at === blockAt) this.#eachOfBlock(block as HeaderBlock, callback)
     })
     if (this.#cookies !== undefined) for (const cookie of this.#cookies) callback(cookie, 'set-cookie', this)
   }
 
+  #eachOfBlock(
+    block: HeaderBlock,
+    callback: (value: string, name: string, headers: ResponseHeaders) => void,
+  ) {
+    const { names, values } = block
+    for (let i = 0; i < names.length; i++) callback(values[i] as string, names[i] as string, this)
+  }
+
   /** The lower-case names and values; each `Set-Cookie` is its own entry. */
   *entries(): IterableIterator<[string, string]> {
-    const block = this.#block
-    if (block !== undefined)
-      for (let i = 0; i < block.names.length; i++) yield [block.names[i] as string, block.values[i] as string]
-    yield* this.#values
-    if (this.#cookies !== undefined) for (const cookie of this.#cookies) yield ['set-cookie', cookie]
+    const entries: [string, string][] = []
+    this.forEach((value, name) => {
+      entries.push([name, value])
+    })
+    yield* entries
   }
 
   /** The lower-case names, `set-cookie` once per cookie. */

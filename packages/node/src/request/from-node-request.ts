@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { onceBody, type SecurityRequest } from '@sec/core'
 import { RawHeadersView } from './raw-headers.js'
-import { readNodeBody } from './read-node-body.js'
+import { readBody } from './read-node-body.js'
 import { originForm } from './request-target.js'
 
 /** What {@link fromNodeRequest} may take from elsewhere than the `IncomingMessage`. */
@@ -35,12 +35,13 @@ export interface NodeRequestOptions {
  */
 export function fromNodeRequest(req: IncomingMessage, options?: NodeRequestOptions): SecurityRequest {
   const socket = req.socket as TLSSocket | null
+  const headers = new RawHeadersView(req.rawHeaders)
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     target: originForm(options?.url ?? req.url),
-    headers: new RawHeadersView(req.rawHeaders),
+    headers,
     remoteAddress: options?.remoteAddress ?? socket?.remoteAddress,
     encrypted: options?.encrypted ?? socket?.encrypted === true,
-    body: onceBody((limit) => readNodeBody(req, limit)),
+    body: onceBody((limit) => readBody(req, limit, headers.get('content-length'))),
   }
 }

@@ -55,7 +55,20 @@ function asBytes(chunk: Buffer): Uint8Array {
  * Call it once per request: `fromNodeRequest` wraps it with `onceBody` for you.
  */
 export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = declaredLength(req.headers['content-length'] ?? null)
+  return readBody(req, limit, req.headers['content-length'] ?? null)
+}
+
+/**
+ * {@link readNodeBody} with the `Content-Length` value already at hand (from the raw headers), so
+ * that `req.headers` is not read: on a request object whose prototype a framework swapped
+ * (Express), every property read goes down the slow path.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  contentLength: string | null,
+): Promise<Uint8Array> {
+  const declared = declaredLength(contentLength)
   if (declared !== undefined && declared > limit) {
     discard(req)
     return Promise.reject(bodyTooLarge(limit))

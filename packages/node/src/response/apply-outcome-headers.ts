@@ -2,8 +2,9 @@ import type { ServerResponse } from 'node:http'
 import type { Outcome, ResponseHeaders } from '@sec/core'
 import { setResponseHeaders } from './set-response-headers.js'
 
-/** What the last call put on a response, so a second call with nothing new can skip the work. */
+/** What the last call put on which response, so a second call with nothing new can skip the work. */
 interface AppliedHeaders {
+  readonly res: ServerResponse
   readonly headers: ResponseHeaders
   readonly revision: number
   readonly removed: number
@@ -11,7 +12,9 @@ interface AppliedHeaders {
 
 const applied = Symbol('@sec/node.appliedHeaders')
 
-type MarkedResponse = ServerResponse & { [applied]?: AppliedHeaders }
+// Kept on the outcome, an object of ours: a new property on a framework's response object can
+// cost microseconds (Express gives each response a shape of its own when it swaps its prototype).
+type MarkedOutcome = Outcome & { [applied]?: AppliedHeaders }
 
 /**
  * Puts an allowed request's outcome on the response before the handler runs: removes the headers
@@ -24,10 +27,11 @@ type MarkedResponse = ServerResponse & { [applied]?: AppliedHeaders }
 export function applyOutcomeHeaders(res: ServerResponse, outcome: Outcome): void {
   const headers = outcome.headers
   const removeHeaders = outcome.removeHeaders
-  const marked = res as MarkedResponse
+  const marked = outcome as MarkedOutcome
   const last = marked[applied]
   if (
     last !== undefined &&
+    last.res === res &&
     last.headers === headers &&
     last.revision === headers.revision &&
     last.removed === removeHeaders.length
@@ -35,5 +39,5 @@ export function applyOutcomeHeaders(res: ServerResponse, outcome: Outcome): void
     return
   for (const name of removeHeaders) res.removeHeader(name)
   setResponseHeaders(res, headers)
-  marked[applied] = { headers, revision: headers.revision, removed: removeHeaders.length }
+  marked[applied] = { res, headers, revision: headers.revision, removed: removeHeaders.length }
 }

@@ -52,6 +52,25 @@ const invalidUtf8 = {
 const bytes = (...values: number[]) => new Uint8Array(values)
 
 describe('body()', () => {
+  it('answers each request for its own Content-Type, whatever the requests before it sent', async () => {
+    const guard = body({ types: ['application/json', 'text/plain'] })
+    const sequence = [
+      ['application/json', 201],
+      ['application/json', 201],
+      ['application/xml', 415],
+      ['application/json; charset=latin1', 415],
+      ['text/plain', 201],
+      ['application/xml', 415],
+      ['application/json', 201],
+    ] as const
+    const seen: [string, number][] = []
+    for (const [type] of sequence) {
+      const outcome = await send(guard, '{"a":1}', { 'content-type': type })
+      seen.push([type, outcome.response?.status ?? 201])
+    }
+    expect(seen).toEqual(sequence.map(([type, status]) => [type, status]))
+  })
+
   it('parses a JSON body into input.body and lets the request through', async () => {
     const outcome = await send(body(), '{"title":"Hello","tags":["a"]}')
     expect(outcome.verdict).toBe('allow')

@@ -35,7 +35,20 @@ export function createBodyReader(where: string, options: BodyOptions | undefined
     throw unsupportedMediaType(why, ctx.request.method === 'PATCH' ? patchHeaders : undefined)
   }
 
+  // Nearly every request to a route sends the same Content-Type: the last accepted one is kept
+  // (one string, so a client sending a new one each time costs only the parse it would anyway).
+  let lastHeader: string | undefined
+  let lastKind: BodyKind | undefined
+
   function mediaKind(ctx: GuardContext, header: string): BodyKind {
+    if (header === lastHeader) return lastKind as BodyKind
+    const kind = acceptedKind(ctx, header)
+    lastHeader = header
+    lastKind = kind
+    return kind
+  }
+
+  function acceptedKind(ctx: GuardContext, header: string): BodyKind {
     const media = parseMediaType(header)
     if (media === undefined) return refuse(ctx, detail)
     const { essence } = media

@@ -137,7 +137,9 @@ describe('ResponseHeaders', () => {
           }
         }
         const seen: [string, string][] = []
-        headers.forEach((value, name) => seen.push([name, value]))
+        headers.forEach((value, name) => {
+          seen.push([name, value])
+        })
         expect(seen).toEqual([...model])
       }),
     )

@@ -46,6 +46,18 @@ function guard(extra: Record<string, unknown> = {}): Guard {
   return bearer({ issuer, audience, keys: { keys: [key.publicJwk] }, ...extra })
 }
 
+/** `guard`, recording what each check returned (a promise, or the decision itself). */
+function recording(guard: Guard, results: unknown[]): Guard {
+  return {
+    name: 'probe',
+    check(ctx) {
+      const result = guard.check(ctx)
+      results.push(result)
+      return result
+    },
+  }
+}
+
 async function protect(guards: readonly Guard[], authorization?: string, events?: SecurityEvent[]) {
   const security = createSecurity({
     guards,
@@ -224,14 +236,7 @@ describe('bearer', () => {
     const checked = guard({ revocationStore })
     const token = `Bearer ${await signToken(key, claims)}`
     const results: unknown[] = []
-    const probe: Guard = {
-      name: 'probe',
-      check(ctx) {
-        const result = checked.check(ctx)
-        results.push(result)
-        return result
-      },
-    }
+    const probe = recording(checked, results)
     expect((await protect([probe], token)).verdict).toBe('allow')
     expect(results[0]).toBeInstanceOf(Promise)
     const cached = await protect([probe], token)
@@ -251,15 +256,7 @@ describe('bearer', () => {
     const token = `Bearer ${await signToken(key, claims)}`
     for (let i = 0; i < 2; i++) {
       const ctxResult: unknown[] = []
-      const probe: Guard = {
-        name: 'probe',
-        check(ctx) {
-          const result = checked.check(ctx)
-          ctxResult.push(result)
-          return result
-        },
-      }
-      const outcome = await protect([probe], token)
+      const outcome = await protect([recording(checked, ctxResult)], token)
       expect(ctxResult[0]).toBeInstanceOf(Promise)
       expect(outcome.response?.status).toBe(401)
     }

@@ -43,6 +43,10 @@ export class HeaderBlock {
   }
 }
 
+function* blockEntries(block: HeaderBlock): IterableIterator<[string, string]> {
+  for (let i = 0; i < block.names.length; i++) yield [block.names[i] as string, block.values[i] as string]
+}
+
 let assignBlock: (headers: ResponseHeaders, block: HeaderBlock) => void
 
 /**
@@ -214,11 +218,15 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   /** The lower-case names and values; each `Set-Cookie` is its own entry. */
   *entries(): IterableIterator<[string, string]> {
-    const entries: [string, string][] = []
-    this.forEach((value, name) => {
-      entries.push([name, value])
-    })
-    yield* entries
+    const block = this.#block
+    const blockAt = block === undefined ? -1 : this.#blockAt
+    if (blockAt === 0) yield* blockEntries(block as HeaderBlock)
+    let at = 0
+    for (const entry of this.#values) {
+      yield entry
+      if (++at === blockAt) yield* blockEntries(block as HeaderBlock)
+    }
+    if (this.#cookies !== undefined) for (const cookie of this.#cookies) yield ['set-cookie', cookie]
   }
 
   /** The lower-case names, `set-cookie` once per cookie. */
